@@ -1,0 +1,43 @@
+/* The database connection of one worker: connect, prepare every statement once, run
+ * prepared statements with parameters only, and turn SQLSTATEs into statuses.
+ * Only src/db/ includes libpq. */
+#ifndef AUTHZD_DB_H
+#define AUTHZD_DB_H
+
+#include <libpq-fe.h>
+
+#include "arena.h"
+#include "status.h"
+
+struct db_stmt {
+	const char *name;   /* prepared statement name, unique across the process */
+	const char *sql;
+	int nparams;
+};
+
+struct db;
+
+/* Opens a connection (which may fail; db_ready retries). Never NULL. */
+struct db *db_open(const char *url);
+void db_close(struct db *db);
+
+/* Makes sure the connection is up and prepared, reconnecting at most every 200 ms.
+ * Returns ST_OK or ST_UNAVAILABLE. */
+status_t db_ready(struct db *db);
+
+/* Runs stmt with text parameters. On success returns a result owned by the arena (cleared
+ * at reset) and sets *st to ST_OK. On failure returns NULL and sets *st: ST_UNAVAILABLE
+ * (connection lost), ST_CONFLICT (unique or foreign-key violation), ST_INVALID (check
+ * violation), ST_INTERNAL (anything else, logged). *sqlstate, if given, gets the code. */
+PGresult *db_exec(struct db *db, arena_t *a, const struct db_stmt *stmt,
+		  const char *const *params, status_t *st, const char **sqlstate);
+
+/* Runs a one-off query (migrations, readiness). Same ownership and status rules. */
+PGresult *db_exec_sql(struct db *db, arena_t *a, const char *sql, status_t *st);
+PGconn *db_conn(struct db *db);
+
+/* Statement tables of the db_*.c modules, each ending with a {NULL} row. */
+extern const struct db_stmt db_server_stmts[];
+extern const struct db_stmt db_probe_stmts[];
+
+#endif

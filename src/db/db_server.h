@@ -1,0 +1,31 @@
+/* Storage of authorization servers: servers, server_configurations, server_audiences and
+ * server_grant_types. Each call is one statement, so one round trip and one commit. */
+#ifndef AUTHZD_DB_SERVER_H
+#define AUTHZD_DB_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "db/db.h"
+#include "model/server.h"
+#include "status.h"
+
+/* Grant types a new server gets unless its dialect says otherwise (JSON array text). */
+#define DB_SERVER_DEFAULT_GRANT_TYPES "[\"client_credentials\"]"
+
+/* Inserts s with its configuration, audiences and grant types; *id gets the new id. */
+status_t db_server_insert(struct db *db, arena_t *a, int64_t tenant_id, const struct server *s,
+			  const char *grant_types_json, int64_t *id);
+/* Replaces name, description, configuration and audiences of server s->id; bumps version.
+ * ST_NOT_FOUND if the tenant has no such server. */
+status_t db_server_update(struct db *db, arena_t *a, int64_t tenant_id, const struct server *s);
+/* ST_NOT_FOUND if the tenant has no such server. */
+status_t db_server_get(struct db *db, arena_t *a, int64_t tenant_id, int64_t id, struct server *out);
+/* At most limit servers in id order, optionally only those whose name contains name_part
+ * (case-insensitive). *out is an arena array. */
+status_t db_server_list(struct db *db, arena_t *a, int64_t tenant_id, const char *name_part,
+			int limit, struct server **out, size_t *n);
+status_t db_server_delete(struct db *db, arena_t *a, int64_t tenant_id, int64_t id);
+
+#endif

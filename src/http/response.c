@@ -1,0 +1,60 @@
+/* Response building: JSON bodies are dumped straight into the arena; headers accumulate in
+ * an arena buffer; the worker writes head and body with one call each. */
+#include "http/response.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "http/request.h"
+#include "jsonx.h"
+#include "status.h"
+
+void http_reply_json(struct request *r, int status, json_t *body)
+{
+	size_t len = 0;
+	r->resp.status = status;
+	r->resp.content_type = "application/json; charset=utf-8";
+	r->resp.body = jsonx_dump(r->arena, body, &len);
+	r->resp.body_len = len;
+	json_decref(body);
+}
+
+void http_reply_empty(struct request *r, int status)
+{
+	r->resp.status = status;
+	r->resp.content_type = NULL;
+	r->resp.body = NULL;
+	r->resp.body_len = 0;
+}
+
+void http_reply_header(struct request *r, const char *name, const char *value)
+{
+	struct response *p = &r->resp;
+	size_t need = strlen(name) + strlen(value) + 4;
+	if (p->headers_len + need + 1 > p->headers_cap) {
+		size_t cap = p->headers_cap ? p->headers_cap * 2 : 256;
+		while (cap < p->headers_len + need + 1)
+			cap *= 2;
+		char *nh = arena_alloc(r->arena, cap);
+		if (p->headers_len)
+			memcpy(nh, p->headers, p->headers_len);
+		p->headers = nh;
+		p->headers_cap = cap;
+	}
+	p->headers_len += (size_t)snprintf(p->headers + p->headers_len, need + 1, "%s: %s\r\n",
+					   name, value);
+}
+
+char *http_response_head(struct request *r, size_t *len)
+{
+	const struct response *p = &r->resp;
+	int status = p->status ? p->status : 500;
+	char *head = arena_sprintf(r->arena, "Status: %d %s\r\n%s%s%sContent-Length: %zu\r\n%.*s\r\n",
+				   status, status_reason(status),
+				   p->content_type ? "Content-Type: " : "",
+				   p->content_type ? p->content_type : "",
+				   p->content_type ? "\r\n" : "", p->body_len,
+				   (int)p->headers_len, p->headers ? p->headers : "");
+	*len = strlen(head);
+	return head;
+}

@@ -1,0 +1,40 @@
+/* Every endpoint authzd serves: {methods, pattern, handler, required scope, dialect}.
+ * Adding an endpoint means adding a row here and a handler in its dialect's file. */
+#include "routes.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "dialect/dialect.h"
+#include "dialect/onelogin.h"
+#include "dialect/probe.h"
+
+const struct route routes_table[] = {
+	/* liveness and readiness: public, plain JSON */
+	{ HTTP_GET | HTTP_HEAD, "/healthz", probe_healthz, NULL, &dialect_plain },
+	{ HTTP_GET | HTTP_HEAD, "/readyz", probe_readyz, NULL, &dialect_plain },
+
+	/* OneLogin API Authorization */
+	{ HTTP_GET, "/api/2/api_authorizations", onelogin_server_list, SCOPE_READ_ALL, &dialect_onelogin },
+	{ HTTP_POST, "/api/2/api_authorizations", onelogin_server_create, SCOPE_MANAGE_ALL, &dialect_onelogin },
+	{ HTTP_GET, "/api/2/api_authorizations/:id", onelogin_server_get, SCOPE_READ_ALL, &dialect_onelogin },
+	{ HTTP_PUT, "/api/2/api_authorizations/:id", onelogin_server_update, SCOPE_MANAGE_ALL, &dialect_onelogin },
+	{ HTTP_DELETE, "/api/2/api_authorizations/:id", onelogin_server_delete, SCOPE_MANAGE_ALL, &dialect_onelogin },
+};
+const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);
+
+static const struct {
+	const char *prefix;
+	const struct dialect *dialect;
+} prefixes[] = {
+	{ "/api/", &dialect_onelogin },
+	{ "/auth/", &dialect_onelogin },
+};
+
+const struct dialect *routes_dialect_for_path(const char *path)
+{
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncasecmp(path, prefixes[i].prefix, strlen(prefixes[i].prefix)) == 0)
+			return prefixes[i].dialect;
+	return &dialect_plain;
+}

@@ -1,0 +1,148 @@
+/* Worker loop: FCGX_Accept_r, read the CGI parameters and the capped body into the
+ * request arena, dispatch, write the response in two writes, reset the arena.
+ * SIGTERM is blocked while a request runs, so a request in flight always completes. */
+#include "worker.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <fcgiapp.h>
+
+#include "arena.h"
+#include "config.h"
+#include "db/db.h"
+#include "http/dispatch.h"
+#include "http/request.h"
+#include "log.h"
+#include "service.h"
+
+#define ARENA_FIRST_BLOCK (64 * 1024)
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	FCGX_ShutdownPending();
+}
+
+static const char *param(FCGX_Request *fr, const char *name)
+{
+	const char *v = FCGX_GetParam(name, fr->envp);
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/* Reads the body, at most cap bytes; sets body_too_large instead of reading more. */
+static void read_body(struct request *r, FCGX_Request *fr, size_t cap)
+{
+	const char *cl = param(fr, "CONTENT_LENGTH");
+	if (param(fr, "AUTHZD_BODY_TOO_LARGE") != NULL) {
+		r->body_too_large = 1;
+		return;
+	}
+	if (cl == NULL)
+		return;
+	char *end;
+	errno = 0;
+	unsigned long long len = strtoull(cl, &end, 10);
+	if (errno != 0 || *end != '\0' || len > cap) {
+		r->body_too_large = 1;
+		return;
+	}
+	char *buf = arena_alloc(r->arena, (size_t)len + 1);
+	int got = len ? FCGX_GetStr(buf, (int)len, fr->in) : 0;
+	buf[got < 0 ? 0 : got] = '\0';
+	r->body = buf;
+	r->body_len = got < 0 ? 0 : (size_t)got;
+}
+
+static void handle(struct service *svc, FCGX_Request *fr, arena_t *a)
+{
+	struct request r;
+	http_request_init(&r, a, svc);
+
+	const char *method = param(fr, "REQUEST_METHOD");
+	r.method_name = method ? method : "";
+	r.method = method ? http_method_parse(method) : 0;
+
+	const char *uri = param(fr, "REQUEST_URI");
+	if (uri == NULL)
+		uri = param(fr, "DOCUMENT_URI");
+	if (uri != NULL) {
+		const char *q = strchr(uri, '?');
+		r.path = q ? arena_strndup(a, uri, (size_t)(q - uri)) : uri;
+		r.query = q ? q + 1 : "";
+	}
+	r.content_type = param(fr, "CONTENT_TYPE");
+	r.authorization = param(fr, "HTTP_AUTHORIZATION");
+	r.if_match = param(fr, "HTTP_IF_MATCH");
+	const char *https = param(fr, "HTTPS");
+	r.scheme = https && strcasecmp(https, "off") != 0 ? "https" : "http";
+	const char *host = param(fr, "HTTP_HOST");
+	if (host != NULL)
+		r.host = host;
+	/* Tenant isolation arrives with management credentials; until then one tenant. */
+	r.tenant_id = 1;
+
+	read_body(&r, fr, svc->cfg->max_body_bytes);
+	http_dispatch(&r, svc->router);
+
+	size_t head_len;
+	char *head = http_response_head(&r, &head_len);
+	FCGX_PutStr(head, (int)head_len, fr->out);
+	if (r.method != HTTP_HEAD && r.resp.body_len > 0)
+		FCGX_PutStr(r.resp.body, (int)r.resp.body_len, fr->out);
+}
+
+int worker_run(const struct config *cfg, const struct router *rt, int listen_fd)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;          /* no SA_RESTART: a signal must break accept() */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+
+	sigset_t stop_set, none;
+	sigemptyset(&none);
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGTERM);
+	sigaddset(&stop_set, SIGINT);
+	sigprocmask(SIG_SETMASK, &stop_set, NULL);
+
+	struct service svc = { cfg, db_open(cfg->database_url), rt };
+	arena_t *a = arena_create(ARENA_FIRST_BLOCK);
+	FCGX_Request fr;
+	if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		log_error("worker: FCGX_InitRequest failed");
+		return 1;
+	}
+	log_debug("worker ready");
+	while (!stop_requested) {
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* A signal landing between this check and accept() is caught by the
+		 * supervisor, which repeats SIGTERM until the worker is gone. */
+		if (stop_requested)
+			break;
+		int rc = FCGX_Accept_r(&fr);
+		sigprocmask(SIG_SETMASK, &stop_set, NULL);
+		if (rc < 0)
+			break;
+		handle(&svc, &fr, a);
+		FCGX_Finish_r(&fr);
+		arena_reset(a);
+	}
+	FCGX_Finish_r(&fr);
+	FCGX_Free(&fr, 0);
+	arena_destroy(a);
+	db_close(svc.db);
+	log_debug("worker stopped");
+	return 0;
+}

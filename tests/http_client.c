@@ -1,0 +1,195 @@
+/* libcurl and libpq helpers for the integration suites. One curl handle is reused so
+ * requests ride a kept-alive connection, as a real client's would. */
+#include "http_client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <libpq-fe.h>
+
+static CURL *curl;
+static PGconn *pg;
+static const char *http_url, *https_url, *ca;
+
+const char *tc_http_url(void) { return http_url; }
+const char *tc_https_url(void) { return https_url; }
+
+int tc_init(void)
+{
+	http_url = getenv("AUTHZD_TEST_URL");
+	https_url = getenv("AUTHZD_TEST_HTTPS_URL");
+	ca = getenv("AUTHZD_TEST_CA");
+	const char *db = getenv("AUTHZD_DATABASE_URL");
+	if (http_url == NULL || db == NULL) {
+		fprintf(stderr, "integration tests need AUTHZD_TEST_URL and AUTHZD_DATABASE_URL "
+				"(scripts/test sets them)\n");
+		return -1;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	curl = curl_easy_init();
+	pg = PQconnectdb(db);
+	if (PQstatus(pg) != CONNECTION_OK) {
+		fprintf(stderr, "test database: %s", PQerrorMessage(pg));
+		return -1;
+	}
+	PQclear(PQexec(pg, "SET client_min_messages = warning"));
+	return 0;
+}
+
+void tc_cleanup(void)
+{
+	if (curl)
+		curl_easy_cleanup(curl);
+	curl_global_cleanup();
+	PQfinish(pg);
+}
+
+static size_t on_body(char *ptr, size_t size, size_t n, void *data)
+{
+	struct http_resp *r = data;
+	size_t len = size * n;
+	char *nb = realloc(r->body, r->body_len + len + 1);
+	if (nb == NULL)
+		abort();
+	memcpy(nb + r->body_len, ptr, len);
+	r->body = nb;
+	r->body_len += len;
+	r->body[r->body_len] = '\0';
+	return len;
+}
+
+static size_t on_header(char *ptr, size_t size, size_t n, void *data)
+{
+	struct http_resp *r = data;
+	size_t len = size * n, have = strlen(r->headers);
+	if (have + len < sizeof(r->headers)) {
+		memcpy(r->headers + have, ptr, len);
+		r->headers[have + len] = '\0';
+	}
+	return len;
+}
+
+int tc_call(const char *base, const char *method, const char *path, const char *ctype,
+	    const char *body, const char *extra, struct http_resp *out)
+{
+	char url[4096];
+	struct curl_slist *hdrs = NULL;
+	char ct[256];
+
+	memset(out, 0, sizeof(*out));
+	out->body = calloc(1, 1);
+	snprintf(url, sizeof(url), "%s%s", base ? base : http_url, path);
+	curl_easy_reset(curl);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, out);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
+	if (ca != NULL)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	if (ctype != NULL) {
+		snprintf(ct, sizeof(ct), "Content-Type: %s", ctype);
+		hdrs = curl_slist_append(hdrs, ct);
+	} else {
+		hdrs = curl_slist_append(hdrs, "Content-Type:");
+	}
+	if (extra != NULL)
+		hdrs = curl_slist_append(hdrs, extra);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+	if (body != NULL) {
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
+	CURLcode rc = curl_easy_perform(curl);
+	curl_slist_free_all(hdrs);
+	if (rc != CURLE_OK) {
+		fprintf(stderr, "\n    %s %s: %s\n", method, url, curl_easy_strerror(rc));
+		return -1;
+	}
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+	return 0;
+}
+
+int tc_json(const char *method, const char *path, const char *body, struct http_resp *out)
+{
+	return tc_call(NULL, method, path, "application/json", body, NULL, out);
+}
+
+void tc_resp_free(struct http_resp *r)
+{
+	free(r->body);
+	r->body = NULL;
+}
+
+const char *tc_header(const struct http_resp *r, const char *name)
+{
+	static char value[1024];
+	size_t n = strlen(name);
+	const char *p = r->headers;
+	while ((p = strchr(p, '\n')) != NULL) {
+		p++;
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			const char *v = p + n + 1;
+			while (*v == ' ')
+				v++;
+			size_t len = strcspn(v, "\r\n");
+			if (len >= sizeof(value))
+				len = sizeof(value) - 1;
+			memcpy(value, v, len);
+			value[len] = '\0';
+			return value;
+		}
+	}
+	return NULL;
+}
+
+static PGresult *query(const char *sql, const char *p1, const char *p2, const char *p3)
+{
+	const char *p[3] = { p1, p2, p3 };
+	int n = p3 ? 3 : p2 ? 2 : p1 ? 1 : 0;
+	PGresult *res = PQexecParams(pg, sql, n, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK) {
+		fprintf(stderr, "\n    SQL %s: %s", sql, PQerrorMessage(pg));
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+long tc_sql_long(const char *sql, const char *p1, const char *p2, const char *p3)
+{
+	PGresult *res = query(sql, p1, p2, p3);
+	long v = -1;
+	if (res != NULL && PQntuples(res) > 0)
+		v = atol(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return v;
+}
+
+const char *tc_sql_text(const char *sql, const char *p1)
+{
+	static char buf[8192];
+	PGresult *res = query(sql, p1, NULL, NULL);
+	const char *out = NULL;
+	if (res != NULL && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
+		snprintf(buf, sizeof(buf), "%s", PQgetvalue(res, 0, 0));
+		out = buf;
+	}
+	PQclear(res);
+	return out;
+}
+
+int tc_sql_exec(const char *sql)
+{
+	PGresult *res = query(sql, NULL, NULL, NULL);
+	PQclear(res);
+	return res ? 0 : -1;
+}

@@ -1,0 +1,38 @@
+/* Test helpers: real HTTP through nginx (libcurl) and direct SQL checks (libpq). */
+#ifndef AUTHZD_TESTS_HTTP_CLIENT_H
+#define AUTHZD_TESTS_HTTP_CLIENT_H
+
+#include <stddef.h>
+
+struct http_resp {
+	long status;
+	char *body;                /* NUL-terminated, malloc'd */
+	size_t body_len;
+	char headers[4096];        /* raw response headers */
+};
+
+/* Must be called once; reads AUTHZD_TEST_URL etc. Returns -1 (and says why) if unset. */
+int tc_init(void);
+void tc_cleanup(void);
+
+/* Sends method path with optional content type and body (NULL for none) to base
+ * (NULL = the http URL). Extra is an optional header line ("If-Match: x"). */
+int tc_call(const char *base, const char *method, const char *path, const char *ctype,
+	    const char *body, const char *extra, struct http_resp *out);
+/* JSON convenience: Content-Type application/json. */
+int tc_json(const char *method, const char *path, const char *body, struct http_resp *out);
+void tc_resp_free(struct http_resp *r);
+/* The value of response header name (case-insensitive) in a static buffer, or NULL. */
+const char *tc_header(const struct http_resp *r, const char *name);
+
+const char *tc_http_url(void);
+const char *tc_https_url(void);
+
+/* Runs sql with up to 3 text parameters and returns the first column of the first row
+ * as a number (-1 on error, which the caller's assertion then catches). */
+long tc_sql_long(const char *sql, const char *p1, const char *p2, const char *p3);
+/* Runs sql; returns the first column of the first row (static buffer) or NULL. */
+const char *tc_sql_text(const char *sql, const char *p1);
+int tc_sql_exec(const char *sql);
+
+#endif

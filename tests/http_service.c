@@ -1,0 +1,186 @@
+/* The service around the API: probes, limits, a lost database connection, and a worker
+ * killed under it. */
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http_client.h"
+#include "suites.h"
+
+static void test_probes(void)
+{
+	struct http_resp r;
+	tc_call(NULL, "GET", "/healthz", NULL, NULL, NULL, &r);
+	CU_ASSERT_EQUAL(r.status, 200);
+	ASSERT_STR(r.body, "{\"status\":\"ok\"}");
+	tc_resp_free(&r);
+	tc_call(NULL, "GET", "/readyz", NULL, NULL, NULL, &r);
+	CU_ASSERT_EQUAL(r.status, 200);
+	ASSERT_STR(r.body, "{\"status\":\"ready\"}");
+	tc_resp_free(&r);
+	tc_call(NULL, "HEAD", "/healthz", NULL, NULL, NULL, &r);
+	CU_ASSERT_EQUAL(r.status, 200);
+	CU_ASSERT_EQUAL(r.body_len, 0);
+	ASSERT_STR(tc_header(&r, "Content-Length"), "15");
+	tc_resp_free(&r);
+	tc_call(NULL, "POST", "/healthz", NULL, NULL, NULL, &r);
+	CU_ASSERT_EQUAL(r.status, 405);
+	ASSERT_STR(tc_header(&r, "Allow"), "GET, HEAD");
+	ASSERT_STR(r.body, "{\"message\":\"Method Not Allowed\",\"statusCode\":405}");
+	tc_resp_free(&r);
+	tc_call(NULL, "GET", "/no/such/path", NULL, NULL, NULL, &r);
+	CU_ASSERT_EQUAL(r.status, 404);
+	ASSERT_STR(r.body, "{\"message\":\"Not Found\",\"statusCode\":404}");
+	tc_resp_free(&r);
+}
+
+static void test_body_cap_413(void)
+{
+	struct http_resp r;
+	size_t n = 1024 * 1024 + 512;
+	char *big = malloc(n + 1);
+	memset(big, ' ', n);
+	big[0] = '{';
+	big[n - 1] = '}';
+	big[n] = '\0';
+	long before = tc_sql_long("SELECT count(*) FROM servers", NULL, NULL, NULL);
+	tc_json("POST", "/api/2/api_authorizations", big, &r);
+	CU_ASSERT_EQUAL(r.status, 413);
+	ASSERT_STR(r.body, "{\"message\":\"Payload Too Large\",\"statusCode\":413,\"name\":\"PayloadTooLargeError\"}");
+	tc_resp_free(&r);
+	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM servers", NULL, NULL, NULL), before);
+	/* just under the cap is read and judged on its content */
+	big[1024 * 1024 - 2] = '}';
+	big[1024 * 1024 - 1] = '\0';
+	tc_json("POST", "/api/2/api_authorizations", big, &r);
+	CU_ASSERT_EQUAL(r.status, 400);
+	ASSERT_STR(r.body, "{\"field\":\"name\",\"message\":\"Missing required field\",\"statusCode\":400,"
+			   "\"name\":\"BadRequestError\"}");
+	tc_resp_free(&r);
+	free(big);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+/* PostgreSQL drops the workers' sessions: requests in the gap answer 503 with
+ * Retry-After, never anything else, and the workers reconnect by themselves. */
+static void test_database_connection_lost(void)
+{
+	struct http_resp r;
+	long killed = tc_sql_long("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+				  "WHERE application_name = 'authzd'", NULL, NULL, NULL);
+	CU_ASSERT(killed >= 1);
+	int unavailable = 0, other = 0;
+	for (int i = 0; i < 8; i++) {
+		tc_call(NULL, "GET", "/api/2/api_authorizations/1", NULL, NULL, NULL, &r);
+		if (r.status == 503) {
+			unavailable++;
+			CU_ASSERT_PTR_NOT_NULL(tc_header(&r, "Retry-After"));
+			ASSERT_STR(r.body, "{\"message\":\"Service Unavailable\",\"statusCode\":503,"
+					   "\"name\":\"ServiceUnavailableError\"}");
+		} else if (r.status != 200 && r.status != 404) {
+			other++;
+		}
+		tc_resp_free(&r);
+	}
+	CU_ASSERT(unavailable >= 1);
+	CU_ASSERT_EQUAL(other, 0);
+	sleep_ms(300);     /* past the reconnect back-off */
+	for (int i = 0; i < 10; i++) {
+		tc_call(NULL, "GET", "/readyz", NULL, NULL, NULL, &r);
+		CU_ASSERT_EQUAL(r.status, 200);
+		tc_resp_free(&r);
+	}
+	CU_ASSERT(tc_sql_long("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'authzd'",
+			      NULL, NULL, NULL) >= 1);
+}
+
+/* Children of pid, from /proc. */
+static int children(pid_t parent, pid_t *out, int max)
+{
+	int n = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d != NULL && (e = readdir(d)) != NULL && n < max) {
+		char path[300], buf[512];
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		size_t got = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[got] = '\0';
+		char *rp = strrchr(buf, ')');
+		int ppid = 0;
+		char state;
+		if (rp != NULL && sscanf(rp + 2, "%c %d", &state, &ppid) == 2 && ppid == parent &&
+		    state != 'Z')
+			out[n++] = (pid_t)atoi(e->d_name);
+	}
+	if (d != NULL)
+		closedir(d);
+	return n;
+}
+
+static void test_killed_worker_is_replaced(void)
+{
+	const char *pid_file = getenv("AUTHZD_PID_FILE");
+	if (pid_file == NULL) {
+		CU_FAIL("AUTHZD_PID_FILE is not set");
+		return;
+	}
+	FILE *f = fopen(pid_file, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	int sup = 0;
+	CU_ASSERT_EQUAL(fscanf(f, "%d", &sup), 1);
+	fclose(f);
+	pid_t before[64], after[64];
+	int n = children(sup, before, 64);
+	CU_ASSERT_FATAL(n >= 1);
+	CU_ASSERT_EQUAL_FATAL(kill(before[0], SIGKILL), 0);
+
+	struct http_resp r;
+	int ok = 0;
+	for (int i = 0; i < 20; i++) {
+		tc_json("POST", "/api/2/api_authorizations",
+			"{\"name\":\"after kill\",\"configuration\":{\"resource_identifier\":\"urn:k\",\"audiences\":[\"k\"]}}", &r);
+		ok += r.status == 201;
+		tc_resp_free(&r);
+	}
+	CU_ASSERT_EQUAL(ok, 20);
+	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM servers WHERE name = 'after kill'", NULL, NULL, NULL), 20);
+
+	int m = 0, replaced = 0;
+	for (int tries = 0; tries < 40 && !replaced; tries++) {
+		m = children(sup, after, 64);
+		replaced = m == n;
+		for (int i = 0; i < m; i++)
+			if (after[i] == before[0])
+				replaced = 0;
+		if (!replaced)
+			sleep_ms(100);
+	}
+	CU_ASSERT(replaced);
+}
+
+void suite_http_service(void)
+{
+	static const struct test_case cases[] = {
+		{ "health and readiness probes, plain 404/405", test_probes },
+		{ "bodies over 1 MiB answer 413 in the dialect", test_body_cap_413 },
+		{ "lost database connection: 503 + Retry-After, then recovery", test_database_connection_lost },
+		{ "a SIGKILLed worker is replaced and no request fails", test_killed_worker_is_replaced },
+		{ NULL, NULL },
+	};
+	tests_add_suite("service (http)", NULL, NULL, cases);
+}

@@ -1,0 +1,37 @@
+/* Suite registration for the two test programs, and small assertion helpers. */
+#ifndef AUTHZD_TESTS_SUITES_H
+#define AUTHZD_TESTS_SUITES_H
+
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+void suite_arena(void);
+void suite_config(void);
+void suite_router(void);
+void suite_server_rules(void);
+void suite_onelogin_mapping(void);
+
+void suite_http_service(void);
+void suite_http_onelogin(void);
+
+/* Registers a suite of NULL-terminated {name, fn} tests; aborts the run on a CUnit error. */
+struct test_case {
+	const char *name;
+	CU_TestFunc fn;
+};
+void tests_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc cleanup,
+		     const struct test_case *cases);
+/* Runs every registered suite; returns the process exit code. */
+int tests_run(void);
+
+#define ASSERT_STR(actual, expected) do { \
+	const char *a__ = (actual), *e__ = (expected); \
+	if (a__ == NULL || strcmp(a__, e__) != 0) \
+		fprintf(stderr, "\n    %s:%d: got <%s>\n    expected <%s>\n", __FILE__, __LINE__, \
+			a__ ? a__ : "(null)", e__); \
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a__); \
+	CU_ASSERT_STRING_EQUAL(a__, e__); \
+} while (0)
+
+#endif

@@ -1,0 +1,72 @@
+/* Configuration: file syntax, defaults, environment overrides, refusals. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "suites.h"
+
+static char *write_tmp(const char *text)
+{
+	static char path[64];
+	snprintf(path, sizeof(path), "/tmp/authzd-unit-%d.conf", (int)getpid());
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void test_file_and_env(void)
+{
+	struct config c;
+	char err[256];
+	char *path = write_tmp("# comment\n\ndatabase_url = postgresql:///x\n  workers=3  \n"
+			       "socket_mode = 0666\nmax_body_bytes = 2048\nlog_level = warn\n");
+	setenv("AUTHZD_WORKERS", "5", 1);
+	CU_ASSERT_EQUAL_FATAL(config_load(&c, path, err, sizeof(err)), 0);
+	ASSERT_STR(c.database_url, "postgresql:///x");
+	CU_ASSERT_EQUAL(c.workers, 5);          /* the environment wins */
+	CU_ASSERT_EQUAL(c.socket_mode, 0666);
+	CU_ASSERT_EQUAL(c.max_body_bytes, 2048);
+	CU_ASSERT_EQUAL(c.log_level, LOG_WARN);
+	CU_ASSERT_EQUAL(c.access_token_ttl_seconds, 36000);
+	unsetenv("AUTHZD_WORKERS");
+	config_free(&c);
+	unlink(path);
+}
+
+static void test_refusals(void)
+{
+	struct config c;
+	char err[256];
+	char *path = write_tmp("databse_url = x\n");
+	CU_ASSERT_EQUAL(config_load(&c, path, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown configuration key 'databse_url'"));
+	config_free(&c);
+	path = write_tmp("workers = 0\n");
+	CU_ASSERT_EQUAL(config_load(&c, path, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":1: workers"));
+	config_free(&c);
+	path = write_tmp("just words\n");
+	CU_ASSERT_EQUAL(config_load(&c, path, err, sizeof(err)), -1);
+	config_free(&c);
+	setenv("AUTHZD_LOG_LEVEL", "loud", 1);
+	CU_ASSERT_EQUAL(config_load(&c, NULL, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "AUTHZD_LOG_LEVEL"));
+	unsetenv("AUTHZD_LOG_LEVEL");
+	config_free(&c);
+	CU_ASSERT_EQUAL(config_load(&c, "/nonexistent/authzd.conf", err, sizeof(err)), -1);
+	config_free(&c);
+	unlink(path);
+}
+
+void suite_config(void)
+{
+	static const struct test_case cases[] = {
+		{ "file, defaults and environment", test_file_and_env },
+		{ "unknown keys, bad values, bad lines", test_refusals },
+		{ NULL, NULL },
+	};
+	tests_add_suite("config", NULL, NULL, cases);
+}
