@@ -42,8 +42,9 @@ static void spawn(struct slot *s, const struct config *cfg, const struct router 
 		s->not_before.tv_sec += 1;
 		return;
 	}
+	/* exit(), not _exit(): LeakSanitizer's check runs from atexit in the worker. */
 	if (pid == 0)
-		_exit(worker_run(cfg, rt, fd));
+		exit(worker_run(cfg, rt, fd));
 	s->pid = pid;
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
 }

@@ -1,11 +1,40 @@
 /* Configuration: file syntax, defaults, environment overrides, refusals. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "log.h"
 #include "suites.h"
+
+extern char **environ;
+
+/* The suite runs inside scripts/test, whose AUTHZD_* variables would override the files
+ * under test: park them for the suite and put them back afterwards. */
+static char *saved[64];
+static int nsaved;
+
+static int park_env(void)
+{
+	for (char **e = environ; *e != NULL && nsaved < 64; e++)
+		if (strncmp(*e, "AUTHZD_", 7) == 0)
+			saved[nsaved++] = strdup(*e);
+	for (int i = 0; i < nsaved; i++) {
+		char name[128];
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(saved[i], "="), saved[i]);
+		unsetenv(name);
+	}
+	return 0;
+}
+
+static int restore_env(void)
+{
+	for (int i = 0; i < nsaved; i++)
+		putenv(saved[i]);      /* environ keeps the strings */
+	nsaved = 0;
+	return 0;
+}
 
 static char *write_tmp(const char *text)
 {
@@ -68,5 +97,5 @@ void suite_config(void)
 		{ "unknown keys, bad values, bad lines", test_refusals },
 		{ NULL, NULL },
 	};
-	tests_add_suite("config", NULL, NULL, cases);
+	tests_add_suite("config", park_env, restore_env, cases);
 }
