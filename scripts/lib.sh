@@ -25,7 +25,7 @@ PG_BINDIR="${AUTHZD_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
 AUTHZD_PACKAGES=(
     libfcgi-dev libjansson-dev libpq-dev libcunit1-dev libssl-dev libargon2-dev
     libcurl4-openssl-dev postgresql nginx wrk autoconf automake libtool pkg-config
-    build-essential curl openssl iproute2 procps util-linux postgresql-client
+    build-essential curl jq openssl iproute2 procps util-linux postgresql-client
 )
 
 # ---------------------------------------------------------------- helpers
@@ -390,6 +390,7 @@ write_env_file() {
         shq_export AUTHZD_PID_FILE "$PID_FILE"
         shq_export AUTHZD_LOG_FILE "$LOG_FILE"
         shq_export AUTHZD_VAR "$VAR"
+        shq_export AUTHZD_ADMIN_CREDENTIAL "$ADMIN_CREDENTIAL_FILE"
         if [ "$USE_PRIVATE_PG" = 1 ]; then
             shq_export AUTHZD_PG_PORT "$PG_PORT"
             shq_export PGHOST "$PGSOCK_DIR"
@@ -437,6 +438,11 @@ authzd_start() {
     local bin="$BUILD_DIR/src/authzd" pid
     [ -x "$bin" ] || die "$bin not built"
     pid="$(authzd_pid)"
+    if [ -n "$pid" ] && [ "$bin" -nt "$PID_FILE" ]; then
+        log "authzd (pid $pid) runs an older build; restarting it"
+        authzd_stop
+        pid=""
+    fi
     if [ -n "$pid" ]; then
         if [ -S "$SOCKET" ]; then log "authzd already running (pid $pid)"; return 0; fi
         log "authzd (pid $pid) has no socket yet; waiting"
@@ -558,12 +564,20 @@ wait_healthy() {
 
 # ---------------------------------------------------------------- hooks
 
-# bootstrap_admin_credential: HOOK for a later issue.  It will create an
-# admin credential (via authzctl) the first time the stack comes up and
-# print it.  It runs after migrations and after the HTTP health check.
-# Intentionally does nothing yet.
+# bootstrap_admin_credential: on the first run against a database, mint a
+# "Manage All" credential for tenant "default" and keep it in
+# var/admin-credential.json (mode 0600). The secret exists nowhere else.
 bootstrap_admin_credential() {
-    :
+    ADMIN_CREDENTIAL_FILE="$VAR/admin-credential.json"
+    if [ ! -s "$ADMIN_CREDENTIAL_FILE" ]; then
+        log "creating the bootstrap admin credential ($ADMIN_CREDENTIAL_FILE)"
+        (umask 077 && "$BUILD_DIR/src/authzctl" -c "$CONFIG_FILE" credentials create \
+            --tenant default --scope "Manage All" --description "bootstrap admin" \
+            --json >"$ADMIN_CREDENTIAL_FILE.tmp") ||
+            { rm -f "$ADMIN_CREDENTIAL_FILE.tmp"; die "could not create the admin credential"; }
+        mv "$ADMIN_CREDENTIAL_FILE.tmp" "$ADMIN_CREDENTIAL_FILE"
+    fi
+    chmod 0600 "$ADMIN_CREDENTIAL_FILE"
 }
 
 # ---------------------------------------------------------------- whole stack
@@ -575,11 +589,11 @@ stack_up() {
     write_config
     render_nginx_conf
     run_migrate
+    bootstrap_admin_credential
     authzd_start "$@"
     nginx_start
     wait_healthy
     write_env_file
-    bootstrap_admin_credential
 }
 
 stack_down() {
@@ -597,19 +611,25 @@ authzd is up.
   log    $LOG_FILE
   env    $ENV_FILE
 
+Admin credential ("Manage All", tenant default; made on the first run):
+$(cat "$ADMIN_CREDENTIAL_FILE")
+  (kept in $ADMIN_CREDENTIAL_FILE, mode 0600)
+
 Try:
   curl -fsS $URL/healthz
   curl -fsS $URL/readyz
   curl -fsS --cacert $CERT $HTTPS_URL/healthz
+  ID=\$(jq -r .client_id $ADMIN_CREDENTIAL_FILE); SECRET=\$(jq -r .client_secret $ADMIN_CREDENTIAL_FILE)
+  TOKEN=\$(curl -sS -u "\$ID:\$SECRET" -H 'Content-Type: application/json' \\
+       -d '{"grant_type":"client_credentials"}' $URL/auth/oauth2/v2/token | jq -r .access_token)
   curl -sS -X POST $URL/api/2/api_authorizations \\
-       -H 'Content-Type: application/json' \\
+       -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
        -d '{"name": "Example API", "description": "demo",
             "configuration": {"resource_identifier": "https://api.example.com",
                               "audiences": ["https://api.example.com"],
                               "access_token_expiration_minutes": 10,
                               "refresh_token_expiration_minutes": 60}}'
-  curl -sS $URL/api/2/api_authorizations
-  curl -sS $URL/api/2/api_authorizations/1
+  curl -sS -H "Authorization: Bearer \$TOKEN" $URL/api/2/api_authorizations
 
 Database shell:
   source $ENV_FILE; psql

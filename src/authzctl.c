@@ -1,18 +1,140 @@
-/* authzctl: administration from the shell (migrations now; credentials and identities
- * as later issues add them). */
+/* authzctl: administration from the shell: migrations and management credentials. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "arena.h"
+#include "auth/credential.h"
 #include "config.h"
+#include "db/db.h"
+#include "db/db_auth.h"
 #include "db/migrate.h"
+#include "log.h"
+
+#define MAX_SCOPES 8
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: authzctl [-c CONFIG] COMMAND\n"
-		   "commands:\n"
-		   "  migrate [DIR]   apply the SQL migrations in DIR (default: sql_dir)\n");
+	fprintf(f,
+		"usage: authzctl [-c CONFIG] COMMAND\n"
+		"commands:\n"
+		"  migrate [DIR]                       apply the SQL migrations (default: sql_dir)\n"
+		"  credentials create --tenant T --scope S [--scope S...] [--token-ttl SECONDS]\n"
+		"                     [--description TEXT] [--json]\n"
+		"                                      mint a management credential; the secret is\n"
+		"                                      printed once and never stored\n"
+		"  credentials list [--tenant T]       list credentials (never secrets)\n"
+		"  credentials revoke CLIENT_ID        revoke a credential and all its tokens\n"
+		"scopes: \"Authentication Only\", \"Read Users\", \"Manage Users\", \"Read All\", \"Manage All\"\n");
+}
+
+static int credentials_create(struct db *db, arena_t *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "tenant", required_argument, NULL, 't' }, { "scope", required_argument, NULL, 's' },
+		{ "token-ttl", required_argument, NULL, 'l' }, { "description", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 },
+	};
+	const char *tenant = NULL, *description = NULL, *scopes[MAX_SCOPES];
+	size_t nscopes = 0;
+	int ttl = 0, json = 0, opt;
+	optind = 0;     /* glibc: full re-initialisation for the sub-command */
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 't': tenant = optarg; break;
+		case 'd': description = optarg; break;
+		case 'j': json = 1; break;
+		case 'l': ttl = atoi(optarg); break;
+		case 's':
+			if (nscopes == MAX_SCOPES || !credential_scope_known(optarg)) {
+				fprintf(stderr, "authzctl: unknown scope '%s'\n", optarg);
+				return 2;
+			}
+			scopes[nscopes++] = optarg;
+			break;
+		default: return 2;
+		}
+	}
+	if (tenant == NULL || nscopes == 0 || ttl < 0) {
+		fprintf(stderr, "authzctl: credentials create needs --tenant and at least one --scope\n");
+		return 2;
+	}
+	struct credential_new c;
+	status_t st = credential_create(db, a, tenant, scopes, nscopes, ttl, description, &c);
+	if (st != ST_OK) {
+		fprintf(stderr, "authzctl: could not create the credential (%s)\n",
+			status_reason(status_http_code(st)));
+		return 1;
+	}
+	if (json) {
+		json_t *o = json_pack("{s:s,s:s}", "client_id", c.client_id, "client_secret",
+				      c.client_secret);
+		json_dumpf(o, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(o);
+	} else {
+		printf("client_id:     %s\nclient_secret: %s\ntenant:        %s\n"
+		       "The secret is shown only now; store it safely.\n",
+		       c.client_id, c.client_secret, tenant);
+	}
+	return 0;
+}
+
+static int credentials_list(struct db *db, arena_t *a, int argc, char **argv)
+{
+	const char *tenant = NULL;
+	if (argc == 3 && strcmp(argv[1], "--tenant") == 0)
+		tenant = argv[2];
+	else if (argc != 1) {
+		usage(stderr);
+		return 2;
+	}
+	status_t st;
+	PGresult *res = db_credential_list(db, a, tenant, &st);
+	if (res == NULL)
+		return 1;
+	printf("%-32s  %-16s  %-24s  %-24s  %-24s  %s\n", "client_id", "tenant", "scopes",
+	       "created_at", "last_used_at", "revoked_at");
+	for (int i = 0; i < PQntuples(res); i++)
+		printf("%-32s  %-16s  %-24s  %-24s  %-24s  %s\n", PQgetvalue(res, i, 0),
+		       PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
+		       PQgetisnull(res, i, 4) ? "-" : PQgetvalue(res, i, 4),
+		       PQgetisnull(res, i, 5) ? "-" : PQgetvalue(res, i, 5));
+	return 0;
+}
+
+static int credentials(const struct config *cfg, int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	struct db *db = db_open(cfg->database_url);
+	arena_t *a = arena_create(0);
+	int rc = 2;
+	if (db_ready(db) != ST_OK) {
+		fprintf(stderr, "authzctl: database unavailable or not migrated\n");
+		rc = 1;
+	} else if (strcmp(argv[1], "create") == 0) {
+		rc = credentials_create(db, a, argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "list") == 0) {
+		rc = credentials_list(db, a, argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "revoke") == 0 && argc == 3) {
+		status_t st = db_credential_revoke(db, a, argv[2]);
+		if (st == ST_OK)
+			printf("revoked %s\n", argv[2]);
+		else
+			fprintf(stderr, "authzctl: no active credential %s\n", argv[2]);
+		rc = st == ST_OK ? 0 : 1;
+	} else {
+		usage(stderr);
+	}
+	arena_destroy(a);
+	db_close(db);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -37,11 +159,14 @@ int main(int argc, char **argv)
 		config_free(&cfg);
 		return 2;
 	}
+	log_set_level(LOG_WARN);
 	int rc = 2;
 	const char *cmd = argv[optind];
 	if (strcmp(cmd, "migrate") == 0) {
 		const char *dir = optind + 1 < argc ? argv[optind + 1] : cfg.sql_dir;
 		rc = db_migrate(cfg.database_url, dir, stdout) == 0 ? 0 : 1;
+	} else if (strcmp(cmd, "credentials") == 0) {
+		rc = credentials(&cfg, argc - optind, argv + optind);
 	} else {
 		fprintf(stderr, "authzctl: unknown command '%s'\n", cmd);
 		usage(stderr);

@@ -14,6 +14,10 @@ const struct route routes_table[] = {
 	{ HTTP_GET | HTTP_HEAD, "/healthz", probe_healthz, NULL, &dialect_plain },
 	{ HTTP_GET | HTTP_HEAD, "/readyz", probe_readyz, NULL, &dialect_plain },
 
+	/* OneLogin management tokens (client credentials, no bearer) */
+	{ HTTP_POST, "/auth/oauth2/v2/token", onelogin_token_create, NULL, &dialect_onelogin_status },
+	{ HTTP_POST, "/auth/oauth2/revoke", onelogin_token_revoke, NULL, &dialect_onelogin_status },
+
 	/* OneLogin API Authorization */
 	{ HTTP_GET, "/api/2/api_authorizations", onelogin_server_list, SCOPE_READ_ALL, &dialect_onelogin },
 	{ HTTP_POST, "/api/2/api_authorizations", onelogin_server_create, SCOPE_MANAGE_ALL, &dialect_onelogin },
@@ -28,7 +32,7 @@ static const struct {
 	const struct dialect *dialect;
 } prefixes[] = {
 	{ "/api/", &dialect_onelogin },
-	{ "/auth/", &dialect_onelogin },
+	{ "/auth/", &dialect_onelogin_status },
 };
 
 const struct dialect *routes_dialect_for_path(const char *path)

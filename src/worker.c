@@ -85,8 +85,6 @@ static void handle(struct service *svc, FCGX_Request *fr, arena_t *a)
 	const char *host = param(fr, "HTTP_HOST");
 	if (host != NULL)
 		r.host = host;
-	/* Tenant isolation arrives with management credentials; until then one tenant. */
-	r.tenant_id = 1;
 
 	read_body(&r, fr, svc->cfg->max_body_bytes);
 	http_dispatch(&r, svc->router);

@@ -10,7 +10,36 @@
 #include <curl/curl.h>
 #include <libpq-fe.h>
 
+#include "arena.h"
+#include "auth/credential.h"
+#include "db/db.h"
+
 static CURL *curl;
+static char *token;
+static char *seen[512];
+static size_t nseen;
+
+void tc_remember_secret(const char *s)
+{
+	if (nseen < sizeof(seen) / sizeof(seen[0]) - 1)
+		seen[nseen++] = strdup(s);
+}
+
+const char *const *tc_secrets_seen(void)
+{
+	return (const char *const *)seen;
+}
+
+void tc_set_token(const char *t)
+{
+	free(token);
+	token = t ? strdup(t) : NULL;
+}
+
+const char *tc_current_token(void)
+{
+	return token;
+}
 static PGconn *pg;
 static const char *http_url, *https_url, *ca;
 
@@ -41,6 +70,10 @@ int tc_init(void)
 
 void tc_cleanup(void)
 {
+	tc_set_token(NULL);
+	for (size_t i = 0; i < nseen; i++)
+		free(seen[i]);
+	nseen = 0;
 	if (curl)
 		curl_easy_cleanup(curl);
 	curl_global_cleanup();
@@ -103,6 +136,11 @@ int tc_call(const char *base, const char *method, const char *path, const char *
 	}
 	if (extra != NULL)
 		hdrs = curl_slist_append(hdrs, extra);
+	if (token != NULL && (extra == NULL || strncasecmp(extra, "Authorization:", 14) != 0)) {
+		char auth[128];
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+		hdrs = curl_slist_append(hdrs, auth);
+	}
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
 	if (body != NULL) {
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
@@ -192,4 +230,73 @@ int tc_sql_exec(const char *sql)
 	PGresult *res = query(sql, NULL, NULL, NULL);
 	PQclear(res);
 	return res ? 0 : -1;
+}
+
+char *tc_fetch_token(const char *client_id, const char *secret)
+{
+	struct http_resp r;
+	char *saved = token ? strdup(token) : NULL, *out = NULL;
+	tc_set_token(NULL);
+	curl_easy_reset(curl);
+	char userpwd[256];
+	snprintf(userpwd, sizeof(userpwd), "%s:%s", client_id, secret);
+	char *b64 = NULL;
+	{
+		/* Basic credentials, encoded by hand so the test sends exactly this header */
+		static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+		size_t n = strlen(userpwd), o = 0;
+		b64 = malloc(4 * ((n + 2) / 3) + 1);
+		for (size_t i = 0; i < n; i += 3) {
+			unsigned v = (unsigned char)userpwd[i] << 16;
+			if (i + 1 < n) v |= (unsigned char)userpwd[i + 1] << 8;
+			if (i + 2 < n) v |= (unsigned char)userpwd[i + 2];
+			b64[o++] = tbl[(v >> 18) & 63];
+			b64[o++] = tbl[(v >> 12) & 63];
+			b64[o++] = i + 1 < n ? tbl[(v >> 6) & 63] : '=';
+			b64[o++] = i + 2 < n ? tbl[v & 63] : '=';
+		}
+		b64[o] = '\0';
+	}
+	char header[512];
+	snprintf(header, sizeof(header), "Authorization: Basic %s", b64);
+	free(b64);
+	if (tc_call(NULL, "POST", "/auth/oauth2/v2/token", "application/json",
+		    "{\"grant_type\":\"client_credentials\"}", header, &r) == 0 && r.status == 200) {
+		const char *p = strstr(r.body, "\"access_token\":\"");
+		if (p != NULL) {
+			out = strndup(p + 16, 64);
+			tc_remember_secret(out);
+		}
+		p = strstr(r.body, "\"refresh_token\":\"");
+		if (p != NULL) {
+			char *rt = strndup(p + 17, 64);
+			tc_remember_secret(rt);
+			free(rt);
+		}
+	}
+	tc_resp_free(&r);
+	tc_set_token(saved);
+	free(saved);
+	return out;
+}
+
+int tc_make_credential(const char *tenant, const char *scope, int ttl_seconds,
+		       char client_id[33], char secret[65], long *tenant_id)
+{
+	struct db *db = db_open(getenv("AUTHZD_DATABASE_URL"));
+	arena_t *a = arena_create(0);
+	struct credential_new c;
+	const char *scopes[1] = { scope };
+	int rc = -1;
+	if (credential_create(db, a, tenant, scopes, 1, ttl_seconds, "test", &c) == ST_OK) {
+		snprintf(client_id, 33, "%s", c.client_id);
+		snprintf(secret, 65, "%s", c.client_secret);
+		if (tenant_id != NULL)
+			*tenant_id = (long)c.tenant_id;
+		tc_remember_secret(secret);
+		rc = 0;
+	}
+	arena_destroy(a);
+	db_close(db);
+	return rc;
 }

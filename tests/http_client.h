@@ -25,6 +25,19 @@ void tc_resp_free(struct http_resp *r);
 /* The value of response header name (case-insensitive) in a static buffer, or NULL. */
 const char *tc_header(const struct http_resp *r, const char *name);
 
+/* The bearer token every call sends unless extra sets Authorization (NULL: none). */
+void tc_set_token(const char *token);
+const char *tc_current_token(void);
+/* Gets a management token for the credential (Basic + JSON); NULL on failure. The
+ * token is remembered for the log check. Returns a malloc'd string. */
+char *tc_fetch_token(const char *client_id, const char *secret);
+/* Mints a credential in the database (as authzctl does) and remembers its secret. */
+int tc_make_credential(const char *tenant, const char *scope, int ttl_seconds,
+		       char client_id[33], char secret[65], long *tenant_id);
+/* Every secret and token the run has seen, for the log check (NULL-terminated). */
+const char *const *tc_secrets_seen(void);
+void tc_remember_secret(const char *s);
+
 const char *tc_http_url(void);
 const char *tc_https_url(void);
 

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "arena.h"
+#include "auth/auth.h"
+#include "auth/crypto.h"
 #include "db/db.h"
 #include "db/db_server.h"
 #include "http_client.h"
@@ -73,7 +75,7 @@ static void test_create_then_get(void)
 			      "audience = 'https://example.com/contacts' AND position = 0", id), 1);
 	CU_ASSERT_EQUAL(count("SELECT count(*) FROM server_grant_types sg JOIN grant_types g ON "
 			      "g.id = sg.grant_type_id WHERE server_id = $1 AND g.name = 'client_credentials'", id), 1);
-	CU_ASSERT_EQUAL(count("SELECT version FROM servers WHERE id = $1 AND tenant_id = 1", id), 1);
+	CU_ASSERT_EQUAL(count("SELECT version FROM servers s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = $1 AND t.name = 'tenant-a'", id), 1);
 
 	snprintf(path, sizeof(path), BASE "/%ld", id);
 	CU_ASSERT_EQUAL_FATAL(tc_call(NULL, "GET", path, NULL, NULL, NULL, &r), 0);
@@ -339,8 +341,9 @@ static void test_failed_write_is_atomic(void)
 	struct db *db = db_open(getenv("AUTHZD_DATABASE_URL"));
 	arena_t *a = arena_create(0);
 	int64_t id = 0;
+	struct auth auth = { crypto_sha256_bytea(a, tc_current_token()), auth_scope_set("Manage All"), 0, 0 };
 	long before = tc_sql_long(N_ALL, NULL, NULL, NULL);
-	CU_ASSERT_EQUAL(db_server_insert(db, a, 1, &s, NULL, &id), ST_INVALID);
+	CU_ASSERT_EQUAL(db_server_insert(db, a, &auth, &s, NULL, &id), ST_INVALID);
 	CU_ASSERT_EQUAL(tc_sql_long(N_ALL, NULL, NULL, NULL), before);
 	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM servers WHERE name = 'atomic'", NULL, NULL, NULL), 0);
 	arena_destroy(a);

@@ -14,6 +14,9 @@ void suite_onelogin_mapping(void);
 
 void suite_http_service(void);
 void suite_http_onelogin(void);
+void suite_http_security(void);
+void suite_http_logs(void);
+void suite_auth_parsing(void);
 
 /* Registers a suite of NULL-terminated {name, fn} tests; aborts the run on a CUnit error. */
 struct test_case {

@@ -43,5 +43,6 @@ int main(void)
 	suite_router();
 	suite_server_rules();
 	suite_onelogin_mapping();
+	suite_auth_parsing();
 	return tests_run();
 }

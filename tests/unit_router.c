@@ -139,11 +139,19 @@ static void test_dispatch_errors_in_dialect(void)
 	CU_ASSERT_EQUAL(r.resp.status, 200);
 	ASSERT_STR(r.resp.body, "{\"status\":\"ok\"}");
 
-	/* an id that cannot exist is a 404 before any database work */
+	/* no bearer token: 401 before any database work, whatever the id */
 	dispatch(&r, real, HTTP_GET, "/api/2/api_authorizations/abc");
-	CU_ASSERT_EQUAL(r.resp.status, 404);
+	CU_ASSERT_EQUAL(r.resp.status, 401);
+	ASSERT_STR(r.resp.body, "{\"message\":\"Unauthorized\",\"statusCode\":401,\"name\":\"UnauthorizedError\"}");
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.resp.headers, "WWW-Authenticate: Bearer\r\n"));
 	dispatch(&r, real, HTTP_DELETE, "/api/2/api_authorizations/99999999999999999999");
-	CU_ASSERT_EQUAL(r.resp.status, 404);
+	CU_ASSERT_EQUAL(r.resp.status, 401);
+
+	/* the token endpoints answer in OneLogin's status body */
+	dispatch(&r, real, HTTP_GET, "/auth/oauth2/v2/token");
+	CU_ASSERT_EQUAL(r.resp.status, 405);
+	ASSERT_STR(r.resp.body, "{\"status\":{\"error\":true,\"code\":405,\"type\":\"method not allowed\","
+				"\"message\":\"Method Not Allowed\"}}");
 
 	http_request_init(&r, arena, NULL);
 	r.method = HTTP_POST;

@@ -18,6 +18,7 @@ struct db {
 
 static const struct db_stmt *const stmt_tables[] = {
 	db_probe_stmts,
+	db_auth_stmts,
 	db_server_stmts,
 };
 

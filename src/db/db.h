@@ -39,5 +39,6 @@ PGconn *db_conn(struct db *db);
 /* Statement tables of the db_*.c modules, each ending with a {NULL} row. */
 extern const struct db_stmt db_server_stmts[];
 extern const struct db_stmt db_probe_stmts[];
+extern const struct db_stmt db_auth_stmts[];
 
 #endif

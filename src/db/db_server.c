@@ -3,6 +3,8 @@
  * array literal is ever built by hand. */
 #include "db/db_server.h"
 
+#include "db/db_auth.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,62 +17,108 @@
 	"s.id, s.name, s.description, c.resource_identifier, " \
 	"c.access_token_lifetime_minutes, c.refresh_token_lifetime_minutes, " \
 	"(SELECT coalesce(json_agg(a.audience ORDER BY a.position), '[]') " \
-	"   FROM server_audiences a WHERE a.server_id = s.id)::text, " \
+	"   FROM server_audiences a WHERE a.server_id = s.id)::text AS audiences, " \
 	"s.version, " \
-	"to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), " \
-	"to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
+	"to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created, " \
+	"to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS updated "
 
+/* The audited document of a server: what before/after of an audit event compare. */
+#define SERVER_DOC \
+	"jsonb_build_object('name', s.name, 'description', s.description," \
+	"  'resource_identifier', c.resource_identifier," \
+	"  'access_token_expiration_minutes', c.access_token_lifetime_minutes," \
+	"  'refresh_token_expiration_minutes', c.refresh_token_lifetime_minutes," \
+	"  'audiences', (SELECT coalesce(jsonb_agg(a.audience ORDER BY a.position), '[]')" \
+	"                FROM server_audiences a WHERE a.server_id = s.id))"
+#define PARAM_DOC \
+	"jsonb_build_object('name', $3::text, 'description', $4::text," \
+	"  'resource_identifier', $5::text, 'access_token_expiration_minutes', $6::int," \
+	"  'refresh_token_expiration_minutes', $7::int, 'audiences', $8::jsonb)"
+/* Only the keys whose values differ, so an audit row shows what changed. */
+#define DIFF(x, y) "(SELECT jsonb_object_agg(key, value) FROM jsonb_each(" x ") WHERE (" y ")->key IS DISTINCT FROM value)"
+
+/* Columns after the DB_AUTH_NCOLS auth columns. */
 enum { COL_ID, COL_NAME, COL_DESCRIPTION, COL_RESOURCE, COL_ACCESS, COL_REFRESH, COL_AUDIENCES,
        COL_VERSION, COL_CREATED, COL_UPDATED };
 
 enum { S_INSERT, S_UPDATE, S_GET, S_LIST, S_DELETE };
 
+/* Parameters of every statement: $1 token hash, $2 accepted scopes (DB_AUTH_CTE). */
 const struct db_stmt db_server_stmts[] = {
 	[S_INSERT] = { "server_insert",
-		"WITH s AS ("
-		"  INSERT INTO servers (tenant_id, name, description) VALUES ($1, $2, $3) RETURNING id"
+		"WITH " DB_AUTH_CTE ", s AS ("
+		"  INSERT INTO servers (tenant_id, name, description)"
+		"  SELECT tenant_id, $3, $4 FROM ok RETURNING id, tenant_id"
 		"), c AS ("
 		"  INSERT INTO server_configurations (server_id, resource_identifier,"
 		"    access_token_lifetime_minutes, refresh_token_lifetime_minutes)"
-		"  SELECT id, $4, $5, $6 FROM s"
+		"  SELECT id, $5, $6, $7 FROM s"
 		"), a AS ("
 		"  INSERT INTO server_audiences (server_id, audience, position)"
 		"  SELECT s.id, t.audience, t.ord - 1"
-		"  FROM s, json_array_elements_text($7::json) WITH ORDINALITY AS t(audience, ord)"
+		"  FROM s, jsonb_array_elements_text($8::jsonb) WITH ORDINALITY AS t(audience, ord)"
 		"), g AS ("
 		"  INSERT INTO server_grant_types (server_id, grant_type_id)"
 		"  SELECT s.id, gt.id FROM s, grant_types gt"
-		"  WHERE gt.name IN (SELECT json_array_elements_text($8::json))"
-		") SELECT id FROM s", 8 },
+		"  WHERE gt.name IN (SELECT jsonb_array_elements_text($9::jsonb))"
+		"), ev AS ("
+		"  INSERT INTO audit_events (tenant_id, credential_id, action, object_type, object_id, after)"
+		"  SELECT s.tenant_id, ok.credential_id, 'server.create', 'server', s.id::text, " PARAM_DOC
+		"  FROM s, ok"
+		") SELECT " DB_AUTH_COLUMNS ", s.id FROM auth LEFT JOIN s ON true", 9 },
 	[S_UPDATE] = { "server_update",
-		"WITH s AS ("
+		"WITH " DB_AUTH_CTE ", old AS ("
+		"  SELECT s.id, s.tenant_id, " SERVER_DOC " AS doc"
+		"  FROM servers s JOIN server_configurations c ON c.server_id = s.id"
+		"  WHERE s.id = $9 AND s.tenant_id = (SELECT tenant_id FROM ok) FOR UPDATE OF s"
+		"), s AS ("
 		"  UPDATE servers SET name = $3, description = $4, version = version + 1,"
 		"    updated_at = greatest(now(), created_at)"
-		"  WHERE id = $2 AND tenant_id = $1 RETURNING id"
+		"  WHERE id = (SELECT id FROM old) RETURNING id, tenant_id"
 		"), c AS ("
 		"  UPDATE server_configurations c SET resource_identifier = $5,"
 		"    access_token_lifetime_minutes = $6, refresh_token_lifetime_minutes = $7"
 		"  FROM s WHERE c.server_id = s.id"
 		"), d AS ("
 		"  DELETE FROM server_audiences a USING s WHERE a.server_id = s.id"
-		"    AND a.audience NOT IN (SELECT json_array_elements_text($8::json))"
+		"    AND a.audience NOT IN (SELECT jsonb_array_elements_text($8::jsonb))"
 		"), i AS ("
 		"  INSERT INTO server_audiences (server_id, audience, position)"
 		"  SELECT s.id, t.audience, t.ord - 1"
-		"  FROM s, json_array_elements_text($8::json) WITH ORDINALITY AS t(audience, ord)"
+		"  FROM s, jsonb_array_elements_text($8::jsonb) WITH ORDINALITY AS t(audience, ord)"
 		"  ON CONFLICT (server_id, audience) DO UPDATE SET position = excluded.position"
-		") SELECT id FROM s", 8 },
+		"), ev AS ("
+		"  INSERT INTO audit_events (tenant_id, credential_id, action, object_type, object_id, before, after)"
+		"  SELECT s.tenant_id, ok.credential_id, 'server.update', 'server', s.id::text,"
+		"    " DIFF("old.doc", PARAM_DOC) ", " DIFF(PARAM_DOC, "old.doc")
+		"  FROM s, ok, old"
+		") SELECT " DB_AUTH_COLUMNS ", s.id FROM auth LEFT JOIN s ON true", 9 },
 	[S_GET] = { "server_get",
-		"SELECT " SERVER_COLUMNS
-		"FROM servers s JOIN server_configurations c ON c.server_id = s.id "
-		"WHERE s.id = $2 AND s.tenant_id = $1", 2 },
+		"WITH " DB_AUTH_CTE
+		" SELECT " DB_AUTH_COLUMNS ", s.* FROM auth LEFT JOIN ("
+		"  SELECT " SERVER_COLUMNS
+		"  FROM servers s JOIN server_configurations c ON c.server_id = s.id"
+		"  WHERE s.id = $3 AND s.tenant_id = (SELECT tenant_id FROM ok)) AS s ON true", 3 },
 	[S_LIST] = { "server_list",
-		"SELECT " SERVER_COLUMNS
-		"FROM servers s JOIN server_configurations c ON c.server_id = s.id "
-		"WHERE s.tenant_id = $1 AND ($2::text IS NULL OR strpos(lower(s.name), lower($2)) > 0) "
-		"ORDER BY s.id LIMIT $3", 3 },
+		"WITH " DB_AUTH_CTE
+		" SELECT " DB_AUTH_COLUMNS ", s.* FROM auth LEFT JOIN LATERAL ("
+		"  SELECT " SERVER_COLUMNS
+		"  FROM servers s JOIN server_configurations c ON c.server_id = s.id"
+		"  WHERE s.tenant_id = auth.tenant_id AND auth.status = 200"
+		"    AND ($3::text IS NULL OR strpos(lower(s.name), lower($3)) > 0)"
+		"  ORDER BY s.id LIMIT $4) AS s ON true ORDER BY s.id", 4 },
 	[S_DELETE] = { "server_delete",
-		"DELETE FROM servers WHERE id = $2 AND tenant_id = $1 RETURNING id", 2 },
+		"WITH " DB_AUTH_CTE ", old AS ("
+		"  SELECT s.id, " SERVER_DOC " AS doc"
+		"  FROM servers s JOIN server_configurations c ON c.server_id = s.id"
+		"  WHERE s.id = $3 AND s.tenant_id = (SELECT tenant_id FROM ok) FOR UPDATE OF s"
+		"), s AS ("
+		"  DELETE FROM servers WHERE id = (SELECT id FROM old) RETURNING id, tenant_id"
+		"), ev AS ("
+		"  INSERT INTO audit_events (tenant_id, credential_id, action, object_type, object_id, before)"
+		"  SELECT s.tenant_id, ok.credential_id, 'server.delete', 'server', s.id::text, old.doc"
+		"  FROM s, ok, old"
+		") SELECT " DB_AUTH_COLUMNS ", s.id FROM auth LEFT JOIN s ON true", 3 },
 	{ NULL, NULL, 0 },
 };
 
@@ -90,53 +138,67 @@ static const char *audiences_json(arena_t *a, const struct server *s)
 	return text;
 }
 
-status_t db_server_insert(struct db *db, arena_t *a, int64_t tenant_id, const struct server *s,
+/* Auth status of row 0, then whether the statement touched (or found) a server. */
+static status_t write_result(PGresult *res, struct auth *auth, int64_t *id)
+{
+	status_t st = db_auth_result(res, auth);
+	if (st != ST_OK)
+		return st;
+	if (PQgetisnull(res, 0, DB_AUTH_NCOLS))
+		return ST_NOT_FOUND;
+	if (id != NULL)
+		*id = strtoll(PQgetvalue(res, 0, DB_AUTH_NCOLS), NULL, 10);
+	return ST_OK;
+}
+
+status_t db_server_insert(struct db *db, arena_t *a, struct auth *auth, const struct server *s,
 			  const char *grant_types_json, int64_t *id)
 {
 	status_t st;
-	const char *p[8] = {
-		i64(a, tenant_id), s->name, s->description, s->resource_identifier,
-		i64(a, s->access_ttl_minutes), i64(a, s->refresh_ttl_minutes),
-		audiences_json(a, s),
+	const char *p[9] = {
+		auth->token_hash, auth->scopes, s->name, s->description, s->resource_identifier,
+		i64(a, s->access_ttl_minutes), i64(a, s->refresh_ttl_minutes), audiences_json(a, s),
 		grant_types_json ? grant_types_json : DB_SERVER_DEFAULT_GRANT_TYPES,
 	};
 	PGresult *res = db_exec(db, a, &db_server_stmts[S_INSERT], p, &st, NULL);
 	if (res == NULL)
 		return st;
-	*id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	return ST_OK;
+	st = write_result(res, auth, id);
+	/* authorized yet nothing inserted cannot happen: the CTE inserts for every ok row */
+	return st == ST_NOT_FOUND ? ST_INTERNAL : st;
 }
 
-status_t db_server_update(struct db *db, arena_t *a, int64_t tenant_id, const struct server *s)
+status_t db_server_update(struct db *db, arena_t *a, struct auth *auth, const struct server *s)
 {
 	status_t st;
-	const char *p[8] = {
-		i64(a, tenant_id), i64(a, s->id), s->name, s->description, s->resource_identifier,
+	const char *p[9] = {
+		auth->token_hash, auth->scopes, s->name, s->description, s->resource_identifier,
 		i64(a, s->access_ttl_minutes), i64(a, s->refresh_ttl_minutes), audiences_json(a, s),
+		i64(a, s->id),
 	};
 	PGresult *res = db_exec(db, a, &db_server_stmts[S_UPDATE], p, &st, NULL);
 	if (res == NULL)
 		return st;
-	return PQntuples(res) == 1 ? ST_OK : ST_NOT_FOUND;
+	return write_result(res, auth, NULL);
 }
 
 /* Fills out from row i; returns ST_INTERNAL if the database sent what it cannot have. */
 static status_t row_to_server(arena_t *a, PGresult *res, int i, struct server *out)
 {
+	const int o = DB_AUTH_NCOLS;
 	memset(out, 0, sizeof(*out));
-	out->id = strtoll(PQgetvalue(res, i, COL_ID), NULL, 10);
-	out->name = PQgetvalue(res, i, COL_NAME);
-	out->description = PQgetisnull(res, i, COL_DESCRIPTION) ? NULL
-								  : PQgetvalue(res, i, COL_DESCRIPTION);
-	out->resource_identifier = PQgetvalue(res, i, COL_RESOURCE);
-	out->access_ttl_minutes = atoi(PQgetvalue(res, i, COL_ACCESS));
-	out->refresh_ttl_minutes = atoi(PQgetvalue(res, i, COL_REFRESH));
-	out->version = atoi(PQgetvalue(res, i, COL_VERSION));
-	out->created_at = PQgetvalue(res, i, COL_CREATED);
-	out->updated_at = PQgetvalue(res, i, COL_UPDATED);
+	out->id = strtoll(PQgetvalue(res, i, o + COL_ID), NULL, 10);
+	out->name = PQgetvalue(res, i, o + COL_NAME);
+	out->description = PQgetisnull(res, i, o + COL_DESCRIPTION) ? NULL
+								      : PQgetvalue(res, i, o + COL_DESCRIPTION);
+	out->resource_identifier = PQgetvalue(res, i, o + COL_RESOURCE);
+	out->access_ttl_minutes = atoi(PQgetvalue(res, i, o + COL_ACCESS));
+	out->refresh_ttl_minutes = atoi(PQgetvalue(res, i, o + COL_REFRESH));
+	out->version = atoi(PQgetvalue(res, i, o + COL_VERSION));
+	out->created_at = PQgetvalue(res, i, o + COL_CREATED);
+	out->updated_at = PQgetvalue(res, i, o + COL_UPDATED);
 
-	const char *aud = PQgetvalue(res, i, COL_AUDIENCES);
-	json_t *arr = json_loads(aud, 0, NULL);
+	json_t *arr = json_loads(PQgetvalue(res, i, o + COL_AUDIENCES), 0, NULL);
 	if (!json_is_array(arr)) {
 		json_decref(arr);
 		log_error("db: server %lld: audiences are not a JSON array", (long long)out->id);
@@ -151,44 +213,49 @@ static status_t row_to_server(arena_t *a, PGresult *res, int i, struct server *o
 	return ST_OK;
 }
 
-status_t db_server_get(struct db *db, arena_t *a, int64_t tenant_id, int64_t id, struct server *out)
+status_t db_server_get(struct db *db, arena_t *a, struct auth *auth, int64_t id, struct server *out)
 {
 	status_t st;
-	const char *p[2] = { i64(a, tenant_id), i64(a, id) };
+	const char *p[3] = { auth->token_hash, auth->scopes, i64(a, id) };
 	PGresult *res = db_exec(db, a, &db_server_stmts[S_GET], p, &st, NULL);
 	if (res == NULL)
 		return st;
-	if (PQntuples(res) != 1)
+	if ((st = db_auth_result(res, auth)) != ST_OK)
+		return st;
+	if (PQgetisnull(res, 0, DB_AUTH_NCOLS))
 		return ST_NOT_FOUND;
 	return row_to_server(a, res, 0, out);
 }
 
-status_t db_server_list(struct db *db, arena_t *a, int64_t tenant_id, const char *name_part,
+status_t db_server_list(struct db *db, arena_t *a, struct auth *auth, const char *name_part,
 			int limit, struct server **out, size_t *n)
 {
 	status_t st;
-	const char *p[3] = { i64(a, tenant_id), name_part, i64(a, limit) };
+	const char *p[4] = { auth->token_hash, auth->scopes, name_part, i64(a, limit) };
 	PGresult *res = db_exec(db, a, &db_server_stmts[S_LIST], p, &st, NULL);
 	if (res == NULL)
+		return st;
+	if ((st = db_auth_result(res, auth)) != ST_OK)
 		return st;
 	int rows = PQntuples(res);
 	*out = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof(struct server));
 	*n = 0;
 	for (int i = 0; i < rows; i++) {
-		st = row_to_server(a, res, i, &(*out)[i]);
-		if (st != ST_OK)
+		if (PQgetisnull(res, i, DB_AUTH_NCOLS))
+			continue;     /* the lone auth row of an empty list */
+		if ((st = row_to_server(a, res, i, &(*out)[*n])) != ST_OK)
 			return st;
 		(*n)++;
 	}
 	return ST_OK;
 }
 
-status_t db_server_delete(struct db *db, arena_t *a, int64_t tenant_id, int64_t id)
+status_t db_server_delete(struct db *db, arena_t *a, struct auth *auth, int64_t id)
 {
 	status_t st;
-	const char *p[2] = { i64(a, tenant_id), i64(a, id) };
+	const char *p[3] = { auth->token_hash, auth->scopes, i64(a, id) };
 	PGresult *res = db_exec(db, a, &db_server_stmts[S_DELETE], p, &st, NULL);
 	if (res == NULL)
 		return st;
-	return PQntuples(res) == 1 ? ST_OK : ST_NOT_FOUND;
+	return write_result(res, auth, NULL);
 }

@@ -16,6 +16,8 @@ status_t onelogin_server_create(struct request *r);
 status_t onelogin_server_get(struct request *r);
 status_t onelogin_server_update(struct request *r);
 status_t onelogin_server_delete(struct request *r);
+status_t onelogin_token_create(struct request *r);
+status_t onelogin_token_revoke(struct request *r);
 
 /* "resource_identifier" -> "Resource identifier" (Rails' humanize), in the arena. */
 const char *onelogin_humanize(arena_t *a, const char *field);

@@ -138,7 +138,7 @@ status_t onelogin_server_create(struct request *r)
 	status_t st = parse_and_validate(r, &s);
 	if (st != ST_OK)
 		return st;
-	st = db_server_insert(r->svc->db, r->arena, r->tenant_id, &s, NULL, &id);
+	st = db_server_insert(r->svc->db, r->arena, &r->auth, &s, NULL, &id);
 	if (st != ST_OK)
 		return st;
 	return reply_id(r, 201, id);
@@ -147,14 +147,14 @@ status_t onelogin_server_create(struct request *r)
 status_t onelogin_server_update(struct request *r)
 {
 	struct server s;
+	/* An id that cannot exist (0) still goes to the database: the token is checked
+	 * first, so a bad token answers 401 whatever the id. */
 	int64_t id = onelogin_parse_id(r->params[0]);
-	if (id == 0)
-		return error_set(&r->err, ST_NOT_FOUND, NULL, NULL);
 	status_t st = parse_and_validate(r, &s);
 	if (st != ST_OK)
 		return st;
 	s.id = id;
-	st = db_server_update(r->svc->db, r->arena, r->tenant_id, &s);
+	st = db_server_update(r->svc->db, r->arena, &r->auth, &s);
 	if (st != ST_OK)
 		return st;
 	return reply_id(r, 200, id);
@@ -163,10 +163,10 @@ status_t onelogin_server_update(struct request *r)
 status_t onelogin_server_get(struct request *r)
 {
 	struct server s;
+	/* An id that cannot exist (0) still goes to the database: the token is checked
+	 * first, so a bad token answers 401 whatever the id. */
 	int64_t id = onelogin_parse_id(r->params[0]);
-	if (id == 0)
-		return error_set(&r->err, ST_NOT_FOUND, NULL, NULL);
-	status_t st = db_server_get(r->svc->db, r->arena, r->tenant_id, id, &s);
+	status_t st = db_server_get(r->svc->db, r->arena, &r->auth, id, &s);
 	if (st != ST_OK)
 		return st;
 	http_reply_json(r, 200, onelogin_server_to_json(&s, 1));
@@ -180,7 +180,7 @@ status_t onelogin_server_list(struct request *r)
 	const char *name = http_query_get(r, "name");
 	if (name != NULL && name[0] == '\0')
 		name = NULL;
-	status_t st = db_server_list(r->svc->db, r->arena, r->tenant_id, name, ONELOGIN_LIST_MAX,
+	status_t st = db_server_list(r->svc->db, r->arena, &r->auth, name, ONELOGIN_LIST_MAX,
 				     &list, &n);
 	if (st != ST_OK)
 		return st;
@@ -193,10 +193,10 @@ status_t onelogin_server_list(struct request *r)
 
 status_t onelogin_server_delete(struct request *r)
 {
+	/* An id that cannot exist (0) still goes to the database: the token is checked
+	 * first, so a bad token answers 401 whatever the id. */
 	int64_t id = onelogin_parse_id(r->params[0]);
-	if (id == 0)
-		return error_set(&r->err, ST_NOT_FOUND, NULL, NULL);
-	status_t st = db_server_delete(r->svc->db, r->arena, r->tenant_id, id);
+	status_t st = db_server_delete(r->svc->db, r->arena, &r->auth, id);
 	if (st != ST_OK)
 		return st;
 	http_reply_empty(r, 204);

@@ -2,6 +2,7 @@
  * route's dialect (or, for unknown paths, the dialect owning the path prefix). */
 #include "http/dispatch.h"
 
+#include "auth/auth.h"
 #include "dialect/dialect.h"
 #include "log.h"
 #include "routes.h"
@@ -21,6 +22,8 @@ void http_dispatch(struct request *r, const struct router *rt)
 		st = error_set(&r->err, ST_METHOD_NOT_ALLOWED, NULL, NULL);
 	} else if (r->body_too_large) {
 		st = error_set(&r->err, ST_TOO_LARGE, NULL, NULL);
+	} else if (r->route->scope != NULL && (st = auth_bearer(r, r->route->scope)) != ST_OK) {
+		/* no usable bearer token: refused before any database work */
 	} else {
 		st = r->route->handler(r);
 		if (st == ST_OK && r->resp.status == 0) {
@@ -39,6 +42,8 @@ void http_dispatch(struct request *r, const struct router *rt)
 		http_reply_header(r, "Allow", r->err.allow);
 	if (st == ST_UNAVAILABLE && r->err.retry_after == 0)
 		r->err.retry_after = 1;
+	if (st == ST_UNAUTHORIZED && r->route != NULL && r->route->scope != NULL)
+		http_reply_header(r, "WWW-Authenticate", "Bearer");
 	if (r->err.retry_after > 0)
 		http_reply_header(r, "Retry-After", arena_sprintf(r->arena, "%d", r->err.retry_after));
 	d->reply_error(r);

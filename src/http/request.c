@@ -81,53 +81,70 @@ char *http_percent_decode(arena_t *a, const char *s, size_t len, int form)
 	return out;
 }
 
-static void parse_query(struct request *r)
+size_t http_form_parse(arena_t *a, const char *text, size_t len, struct query_pair *pairs, size_t max)
 {
-	r->query_parsed = 1;
-	const char *p = r->query;
-	while (*p != '\0' && r->nquery < HTTP_MAX_QUERY) {
-		const char *amp = strchr(p, '&');
-		size_t len = amp ? (size_t)(amp - p) : strlen(p);
-		const char *eq = memchr(p, '=', len);
-		size_t nlen = eq ? (size_t)(eq - p) : len;
+	size_t n = 0;
+	const char *p = text, *end = text + len;
+	while (p < end && n < max) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		size_t plen = amp ? (size_t)(amp - p) : (size_t)(end - p);
+		const char *eq = memchr(p, '=', plen);
+		size_t nlen = eq ? (size_t)(eq - p) : plen;
 		if (nlen > 0) {
-			char *name = http_percent_decode(r->arena, p, nlen, 1);
-			char *value = eq ? http_percent_decode(r->arena, eq + 1, len - nlen - 1, 1)
-					 : arena_strdup(r->arena, "");
+			char *name = http_percent_decode(a, p, nlen, 1);
+			char *value = eq ? http_percent_decode(a, eq + 1, plen - nlen - 1, 1)
+					 : arena_strdup(a, "");
 			/* A malformed pair is dropped rather than failing the request: it can
 			 * only be a parameter we would not have understood anyway. */
 			if (name != NULL && value != NULL) {
-				r->query_pairs[r->nquery].name = name;
-				r->query_pairs[r->nquery].value = value;
-				r->nquery++;
+				pairs[n].name = name;
+				pairs[n].value = value;
+				n++;
 			}
 		}
 		if (amp == NULL)
 			break;
 		p = amp + 1;
 	}
+	return n;
+}
+
+const char *http_form_get(const struct query_pair *pairs, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(pairs[i].name, name) == 0)
+			return pairs[i].value;
+	return NULL;
 }
 
 const char *http_query_get(struct request *r, const char *name)
 {
-	if (!r->query_parsed)
-		parse_query(r);
-	for (size_t i = 0; i < r->nquery; i++)
-		if (strcmp(r->query_pairs[i].name, name) == 0)
-			return r->query_pairs[i].value;
-	return NULL;
+	if (!r->query_parsed) {
+		r->nquery = http_form_parse(r->arena, r->query, strlen(r->query), r->query_pairs,
+					    HTTP_MAX_QUERY);
+		r->query_parsed = 1;
+	}
+	return http_form_get(r->query_pairs, r->nquery, name);
 }
 
-static int is_json_content_type(const char *ct)
+int http_media_type_is(const char *ct, const char *type)
 {
 	if (ct == NULL)
 		return 0;
 	size_t n = strcspn(ct, ";");
 	while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
 		n--;
-	if (n == strlen("application/json") && strncasecmp(ct, "application/json", n) == 0)
+	return n == strlen(type) && strncasecmp(ct, type, n) == 0;
+}
+
+static int is_json_content_type(const char *ct)
+{
+	if (http_media_type_is(ct, "application/json"))
 		return 1;
 	/* application/merge-patch+json, application/problem+json ... */
+	size_t n = ct ? strcspn(ct, ";") : 0;
+	while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+		n--;
 	return n > 5 && strncasecmp(ct + n - 5, "+json", 5) == 0;
 }
 

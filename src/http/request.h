@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "arena.h"
+#include "auth/auth.h"
 #include "status.h"
 #include "http/response.h"
 
@@ -57,7 +58,7 @@ struct request {
 	size_t nquery;
 	int query_parsed;
 
-	int64_t tenant_id;
+	struct auth auth;               /* the caller, on routes that need a scope */
 	struct app_error err;
 	struct response resp;
 };
@@ -73,6 +74,14 @@ char *http_percent_decode(arena_t *a, const char *s, size_t len, int form);
 
 /* The decoded value of query parameter name (first occurrence), or NULL. */
 const char *http_query_get(struct request *r, const char *name);
+
+/* Parses application/x-www-form-urlencoded text into at most max pairs (arena strings);
+ * returns how many. The query string uses the same rules. */
+size_t http_form_parse(arena_t *a, const char *text, size_t len, struct query_pair *pairs, size_t max);
+const char *http_form_get(const struct query_pair *pairs, size_t n, const char *name);
+
+/* 1 if content type ct (parameters ignored) is type, case-insensitively. */
+int http_media_type_is(const char *ct, const char *type);
 
 /* Parses the body as a JSON object or array after checking the content type. On failure
  * sets r->err (ST_BAD_REQUEST) and returns it. The value is released with the arena. */
