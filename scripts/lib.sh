@@ -175,6 +175,12 @@ ensure_packages() {
             --no-install-recommends "${missing[@]}" </dev/null >&2
     fi
     [ -x "$PG_BINDIR/initdb" ] || die "PostgreSQL 15 binaries not found in $PG_BINDIR"
+    # The vendor-client tests need Node.js 18+ and npm; Debian's own serve if none is present.
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        log "installing nodejs and npm"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null >&2
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm </dev/null >&2
+    fi
 }
 
 # ---------------------------------------------------------------- build

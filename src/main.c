@@ -10,6 +10,7 @@
 
 #include <fcgiapp.h>
 
+#include "auth/secretbox.h"
 #include "config.h"
 #include "http/router.h"
 #include "log.h"
@@ -46,6 +47,7 @@ int main(int argc, char **argv)
 	}
 
 	struct config cfg;
+	struct router *rt = NULL;
 	char err[512];
 	if (config_load(&cfg, config_path, err, sizeof(err)) != 0) {
 		fprintf(stderr, "authzd: %s\n", err);
@@ -54,7 +56,16 @@ int main(int argc, char **argv)
 	}
 	log_set_level((enum log_level)cfg.log_level);
 
-	struct router *rt = router_compile(routes_table, routes_count);
+	if (cfg.secret_key_file != NULL) {
+		if (secretbox_load(cfg.secret_key_file, err, sizeof(err)) != 0) {
+			log_error("%s", err);
+			goto out;
+		}
+	} else {
+		log_warn("no secret_key_file: secrets that must be given back cannot be stored");
+	}
+
+	rt = router_compile(routes_table, routes_count);
 	if (rt == NULL)
 		goto out;
 
@@ -83,6 +94,7 @@ int main(int argc, char **argv)
 		unlink(cfg.pid_file);
 out:
 	router_free(rt);
+	secretbox_clear();
 	config_free(&cfg);
 	return rc;
 }

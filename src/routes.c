@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dialect/azure.h"
 #include "dialect/dialect.h"
 #include "dialect/onelogin.h"
 #include "dialect/probe.h"
@@ -24,6 +25,17 @@ const struct route routes_table[] = {
 	{ HTTP_GET, "/api/2/api_authorizations/:id", onelogin_server_get, SCOPE_READ_ALL, &dialect_onelogin },
 	{ HTTP_PUT, "/api/2/api_authorizations/:id", onelogin_server_update, SCOPE_MANAGE_ALL, &dialect_onelogin },
 	{ HTTP_DELETE, "/api/2/api_authorizations/:id", onelogin_server_delete, SCOPE_MANAGE_ALL, &dialect_onelogin },
+
+	/* Azure API Management authorizationServers (api-version 2022-08-01) */
+#define AZ_SERVICE "/subscriptions/:sub/resourceGroups/:rg/providers/Microsoft.ApiManagement/service/:svc"
+	{ HTTP_GET, AZ_SERVICE "/authorizationServers", azure_server_list, SCOPE_READ_ALL, &dialect_azure },
+	{ HTTP_GET | HTTP_HEAD, AZ_SERVICE "/authorizationServers/:name", azure_server_get, SCOPE_READ_ALL, &dialect_azure },
+	{ HTTP_PUT, AZ_SERVICE "/authorizationServers/:name", azure_server_put, SCOPE_MANAGE_ALL, &dialect_azure },
+	{ HTTP_PATCH, AZ_SERVICE "/authorizationServers/:name", azure_server_patch, SCOPE_MANAGE_ALL, &dialect_azure },
+	{ HTTP_DELETE, AZ_SERVICE "/authorizationServers/:name", azure_server_delete, SCOPE_MANAGE_ALL, &dialect_azure },
+	{ HTTP_POST, AZ_SERVICE "/authorizationServers/:name/listSecrets", azure_server_list_secrets,
+	  SCOPE_MANAGE_ALL, &dialect_azure },
+#undef AZ_SERVICE
 };
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);
 
@@ -33,6 +45,7 @@ static const struct {
 } prefixes[] = {
 	{ "/api/", &dialect_onelogin },
 	{ "/auth/", &dialect_onelogin_status },
+	{ "/subscriptions/", &dialect_azure },
 };
 
 const struct dialect *routes_dialect_for_path(const char *path)

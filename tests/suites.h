@@ -15,6 +15,8 @@ void suite_onelogin_mapping(void);
 void suite_http_service(void);
 void suite_http_onelogin(void);
 void suite_http_security(void);
+void suite_http_azure(void);
+void suite_azure_mapping(void);
 void suite_http_logs(void);
 void suite_auth_parsing(void);
 

@@ -56,6 +56,7 @@ int main(void)
 		return 2;
 	suite_http_onelogin();
 	suite_http_security();
+	suite_http_azure();
 	suite_http_service();
 	suite_http_logs();
 	int rc = tests_run();

@@ -44,5 +44,6 @@ int main(void)
 	suite_server_rules();
 	suite_onelogin_mapping();
 	suite_auth_parsing();
+	suite_azure_mapping();
 	return tests_run();
 }

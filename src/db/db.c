@@ -20,6 +20,7 @@ static const struct db_stmt *const stmt_tables[] = {
 	db_probe_stmts,
 	db_auth_stmts,
 	db_server_stmts,
+	db_azure_stmts,
 };
 
 static double since(const struct timespec *t)

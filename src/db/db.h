@@ -40,5 +40,6 @@ PGconn *db_conn(struct db *db);
 extern const struct db_stmt db_server_stmts[];
 extern const struct db_stmt db_probe_stmts[];
 extern const struct db_stmt db_auth_stmts[];
+extern const struct db_stmt db_azure_stmts[];
 
 #endif

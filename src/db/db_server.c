@@ -191,7 +191,8 @@ static status_t row_to_server(arena_t *a, PGresult *res, int i, struct server *o
 	out->name = PQgetvalue(res, i, o + COL_NAME);
 	out->description = PQgetisnull(res, i, o + COL_DESCRIPTION) ? NULL
 								      : PQgetvalue(res, i, o + COL_DESCRIPTION);
-	out->resource_identifier = PQgetvalue(res, i, o + COL_RESOURCE);
+	out->resource_identifier = PQgetisnull(res, i, o + COL_RESOURCE) ? NULL
+									 : PQgetvalue(res, i, o + COL_RESOURCE);
 	out->access_ttl_minutes = atoi(PQgetvalue(res, i, o + COL_ACCESS));
 	out->refresh_ttl_minutes = atoi(PQgetvalue(res, i, o + COL_REFRESH));
 	out->version = atoi(PQgetvalue(res, i, o + COL_VERSION));

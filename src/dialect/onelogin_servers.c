@@ -97,7 +97,7 @@ json_t *onelogin_server_to_json(const struct server *s, int detail)
 	for (size_t i = 0; i < s->naudiences; i++)
 		json_array_append_new(aud, json_string(s->audiences[i]));
 	json_t *conf = json_object();
-	json_object_set_new(conf, "resource_identifier", json_string(s->resource_identifier));
+	json_object_set_new(conf, "resource_identifier", jsonx_string_or_null(s->resource_identifier));
 	json_object_set_new(conf, "audiences", aud);
 	if (detail) {
 		json_object_set_new(conf, "access_token_expiration_minutes",

@@ -131,3 +131,115 @@ status_t server_validate(const struct server *s, struct app_error *e)
 	e->status = ST_INVALID;
 	return ST_INVALID;
 }
+
+int model_is_resource_name(const char *name)
+{
+	if (name == NULL || name[0] == '\0' || utf8_len(name) > SERVER_RESOURCE_NAME_MAX)
+		return 0;
+	return strpbrk(name, "*#&+:<>?") == NULL;
+}
+
+static int in_set(const char *v, const char *const *set)
+{
+	for (; *set != NULL; set++)
+		if (strcmp(v, *set) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every item known and none twice. */
+static int list_ok(const struct strlist *l, const char *const *set)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (!in_set(l->items[i], set))
+			return 0;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(l->items[i], l->items[j]) == 0)
+				return 0;
+	}
+	return 1;
+}
+
+static int is_absolute_url(const char *s)
+{
+	return (strncasecmp(s, "https://", 8) == 0 || strncasecmp(s, "http://", 7) == 0) &&
+	       model_is_absolute_uri(s) && utf8_len(s) <= SERVER_URI_MAX;
+}
+
+static void check_url(const char *v, const char *field, int required, struct app_error *e)
+{
+	if (v == NULL || v[0] == '\0') {
+		if (required)
+			error_add(e, field, "is required");
+		return;
+	}
+	if (!is_absolute_url(v))
+		error_add(e, field, "must be an absolute URL");
+}
+
+static const char *const GRANT_TYPES[] = { "authorization_code", "implicit", "password",
+					   "client_credentials", NULL };
+static const char *const AUTH_METHODS[] = { "HEAD", "OPTIONS", "TRACE", "GET", "POST", "PUT",
+					    "PATCH", "DELETE", NULL };
+static const char *const CLIENT_AUTH_METHODS[] = { "Basic", "Body", NULL };
+static const char *const BEARER_METHODS[] = { "authorizationHeader", "query", NULL };
+
+status_t server_validate_oauth(const struct server *s, struct app_error *e)
+{
+	size_t before = e->ndetails;
+
+	if (model_is_blank(s->name))
+		error_add(e, "displayName", "is required");
+	else if (utf8_len(s->name) > SERVER_DISPLAY_NAME_MAX)
+		error_add(e, "displayName", "must be between 1 and 50 characters long");
+	if (s->description != NULL && utf8_len(s->description) > SERVER_DESCRIPTION_MAX)
+		error_add(e, "description", "must be at most 2000 characters long");
+	check_url(s->client_registration_endpoint, "clientRegistrationEndpoint", 1, e);
+	check_url(s->authorization_endpoint, "authorizationEndpoint", 1, e);
+	check_url(s->token_endpoint, "tokenEndpoint", 0, e);
+	if (model_is_blank(s->client_id))
+		error_add(e, "clientId", "is required");
+	else if (utf8_len(s->client_id) > 1024)
+		error_add(e, "clientId", "must be at most 1024 characters long");
+	if (s->default_scope != NULL && utf8_len(s->default_scope) > SERVER_URI_MAX)
+		error_add(e, "defaultScope", "must be at most 2048 characters long");
+
+	if (s->grant_types.n == 0)
+		error_add(e, "grantTypes", "must contain at least one grant type");
+	else if (!list_ok(&s->grant_types, GRANT_TYPES))
+		error_add(e, "grantTypes", "must contain only authorizationCode, implicit, "
+					   "resourceOwnerPassword or clientCredentials, each once");
+	if (!list_ok(&s->authorization_methods, AUTH_METHODS))
+		error_add(e, "authorizationMethods", "must contain only HEAD, OPTIONS, TRACE, GET, POST, "
+						     "PUT, PATCH or DELETE, each once");
+	if (s->authorization_methods.n > 0) {
+		int has_get = 0;
+		for (size_t i = 0; i < s->authorization_methods.n; i++)
+			has_get |= strcmp(s->authorization_methods.items[i], "GET") == 0;
+		if (!has_get)
+			error_add(e, "authorizationMethods", "must contain GET");
+	}
+	if (!list_ok(&s->client_authentication_methods, CLIENT_AUTH_METHODS))
+		error_add(e, "clientAuthenticationMethod", "must contain only Basic or Body, each once");
+	if (!list_ok(&s->bearer_token_sending_methods, BEARER_METHODS))
+		error_add(e, "bearerTokenSendingMethods",
+			  "must contain only authorizationHeader or query, each once");
+	for (size_t i = 0; i < s->ntoken_body_params; i++) {
+		const struct token_body_param *p = &s->token_body_params[i];
+		int dup = 0;
+		for (size_t j = 0; j < i; j++)
+			dup |= strcmp(p->name, s->token_body_params[j].name) == 0;
+		if (p->name[0] == '\0' || utf8_len(p->name) > 256 || utf8_len(p->value) > 4096 || dup) {
+			error_add(e, "tokenBodyParameters",
+				  "must have unique names of 1 to 256 characters and values of at most 4096");
+			break;
+		}
+	}
+	if (s->ntoken_body_params > 100)
+		error_add(e, "tokenBodyParameters", "must have at most 100 entries");
+
+	if (e->ndetails == before)
+		return ST_OK;
+	e->status = ST_INVALID;
+	return ST_INVALID;
+}
