@@ -25,6 +25,27 @@ const struct route routes_table[] = {
 	{ HTTP_GET, "/api/2/api_authorizations/:id", onelogin_server_get, SCOPE_READ_ALL, &dialect_onelogin },
 	{ HTTP_PUT, "/api/2/api_authorizations/:id", onelogin_server_update, SCOPE_MANAGE_ALL, &dialect_onelogin },
 	{ HTTP_DELETE, "/api/2/api_authorizations/:id", onelogin_server_delete, SCOPE_MANAGE_ALL, &dialect_onelogin },
+#define OL_SERVER "/api/2/api_authorizations/:id"
+	{ HTTP_GET, OL_SERVER "/scopes", onelogin_scope_list, SCOPE_READ_ALL, &dialect_onelogin },
+	{ HTTP_POST, OL_SERVER "/scopes", onelogin_scope_create, SCOPE_MANAGE_ALL, &dialect_onelogin },
+	{ HTTP_PUT, OL_SERVER "/scopes/:scope_id", onelogin_scope_update, SCOPE_MANAGE_ALL, &dialect_onelogin },
+	{ HTTP_DELETE, OL_SERVER "/scopes/:scope_id", onelogin_scope_delete, SCOPE_MANAGE_ALL, &dialect_onelogin },
+	{ HTTP_GET, OL_SERVER "/claims", onelogin_claim_list, SCOPE_READ_ALL, &dialect_onelogin },
+	{ HTTP_POST, OL_SERVER "/claims", onelogin_claim_create, SCOPE_MANAGE_ALL, &dialect_onelogin },
+	{ HTTP_PUT, OL_SERVER "/claims/:claim_id", onelogin_claim_update, SCOPE_MANAGE_ALL, &dialect_onelogin },
+	{ HTTP_DELETE, OL_SERVER "/claims/:claim_id", onelogin_claim_delete, SCOPE_MANAGE_ALL, &dialect_onelogin },
+	{ HTTP_GET, OL_SERVER "/clients", onelogin_client_list, SCOPE_READ_ALL, &dialect_onelogin },
+	{ HTTP_POST, OL_SERVER "/clients", onelogin_client_create, SCOPE_MANAGE_ALL, &dialect_onelogin },
+	{ HTTP_PUT, OL_SERVER "/clients/:client_app_id", onelogin_client_update, SCOPE_MANAGE_ALL, &dialect_onelogin },
+	{ HTTP_DELETE, OL_SERVER "/clients/:client_app_id", onelogin_client_delete, SCOPE_MANAGE_ALL, &dialect_onelogin },
+#undef OL_SERVER
+
+	/* OneLogin apps: OAuth client applications */
+	{ HTTP_GET, "/api/2/apps", onelogin_app_list, SCOPE_READ_ALL, &dialect_onelogin },
+	{ HTTP_POST, "/api/2/apps", onelogin_app_create, SCOPE_MANAGE_ALL, &dialect_onelogin },
+	{ HTTP_GET, "/api/2/apps/:id", onelogin_app_get, SCOPE_READ_ALL, &dialect_onelogin },
+	{ HTTP_PUT, "/api/2/apps/:id", onelogin_app_update, SCOPE_MANAGE_ALL, &dialect_onelogin },
+	{ HTTP_DELETE, "/api/2/apps/:id", onelogin_app_delete, SCOPE_MANAGE_ALL, &dialect_onelogin },
 
 	/* Azure API Management authorizationServers (api-version 2022-08-01) */
 #define AZ_SERVICE "/subscriptions/:sub/resourceGroups/:rg/providers/Microsoft.ApiManagement/service/:svc"

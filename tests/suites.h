@@ -10,12 +10,14 @@ void suite_arena(void);
 void suite_config(void);
 void suite_router(void);
 void suite_server_rules(void);
+void suite_resource_rules(void);
 void suite_onelogin_mapping(void);
 
 void suite_http_service(void);
 void suite_http_onelogin(void);
 void suite_http_security(void);
 void suite_http_azure(void);
+void suite_http_resources(void);
 void suite_azure_mapping(void);
 void suite_http_logs(void);
 void suite_auth_parsing(void);

@@ -42,6 +42,7 @@ int main(void)
 	suite_config();
 	suite_router();
 	suite_server_rules();
+	suite_resource_rules();
 	suite_onelogin_mapping();
 	suite_auth_parsing();
 	suite_azure_mapping();

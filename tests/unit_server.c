@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "model/resource.h"
 #include "model/server.h"
 #include "suites.h"
 
@@ -172,4 +173,78 @@ void suite_server_rules(void)
 		{ NULL, NULL },
 	};
 	tests_add_suite("server rules", NULL, NULL, cases);
+}
+
+/* ---- scopes, claims, applications ---------------------------------------------------- */
+
+
+static char *details(struct app_error *e)
+{
+	static char buf[1024];
+	buf[0] = '\0';
+	for (size_t i = 0; i < e->ndetails; i++) {
+		if (i)
+			strcat(buf, "; ");
+		strcat(buf, e->details[i].field);
+		strcat(buf, " ");
+		strcat(buf, e->details[i].message);
+	}
+	return buf;
+}
+
+static void test_scope_rules(void)
+{
+	struct app_error e;
+	struct scope s = { 0, "contacts:read", "Read contacts" };
+	memset(&e, 0, sizeof(e));
+	CU_ASSERT_EQUAL(scope_validate(&s, &e), ST_OK);
+	s.value = "two words";
+	s.description = "";
+	memset(&e, 0, sizeof(e));
+	CU_ASSERT_EQUAL(scope_validate(&s, &e), ST_INVALID);
+	ASSERT_STR(details(&e), "value can't contain spaces; description can't be blank");
+	char long_value[300];
+	memset(long_value, 'v', 256);
+	long_value[256] = '\0';
+	s.value = long_value;
+	s.description = "d";
+	memset(&e, 0, sizeof(e));
+	scope_validate(&s, &e);
+	ASSERT_STR(details(&e), "value is too long (maximum is 255 characters)");
+}
+
+static void test_claim_and_application_rules(void)
+{
+	struct app_error e;
+	struct claim c;
+	claim_init(&c);
+	CU_ASSERT_EQUAL(c.skip_if_blank, -1);
+	memset(&e, 0, sizeof(e));
+	CU_ASSERT_EQUAL(claim_validate(&c, &e), ST_INVALID);
+	ASSERT_STR(details(&e), "name can't be blank");
+	c.name = "email";
+	memset(&e, 0, sizeof(e));
+	CU_ASSERT_EQUAL(claim_validate(&c, &e), ST_OK);
+
+	struct application a;
+	application_init(&a);
+	CU_ASSERT_EQUAL(a.access_validity_seconds, 3600);
+	a.name = "App";
+	a.url = "not a url";
+	memset(&e, 0, sizeof(e));
+	CU_ASSERT_EQUAL(application_validate(&a, &e), ST_INVALID);
+	ASSERT_STR(details(&e), "url is not a valid URI");
+	a.url = "https://example.com";
+	memset(&e, 0, sizeof(e));
+	CU_ASSERT_EQUAL(application_validate(&a, &e), ST_OK);
+}
+
+void suite_resource_rules(void)
+{
+	static const struct test_case cases[] = {
+		{ "scope rules", test_scope_rules },
+		{ "claim and application rules", test_claim_and_application_rules },
+		{ NULL, NULL },
+	};
+	tests_add_suite("scope, claim, application rules", NULL, NULL, cases);
 }

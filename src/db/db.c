@@ -21,6 +21,8 @@ static const struct db_stmt *const stmt_tables[] = {
 	db_auth_stmts,
 	db_server_stmts,
 	db_azure_stmts,
+	db_resource_stmts,
+	db_application_stmts,
 };
 
 static double since(const struct timespec *t)

@@ -41,5 +41,7 @@ extern const struct db_stmt db_server_stmts[];
 extern const struct db_stmt db_probe_stmts[];
 extern const struct db_stmt db_auth_stmts[];
 extern const struct db_stmt db_azure_stmts[];
+extern const struct db_stmt db_resource_stmts[];
+extern const struct db_stmt db_application_stmts[];
 
 #endif

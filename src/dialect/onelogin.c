@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,103 @@ int64_t onelogin_parse_id(const char *s)
 	errno = 0;
 	long long v = strtoll(s, NULL, 10);
 	return errno == 0 ? (int64_t)v : 0;
+}
+
+status_t onelogin_field_string(struct request *r, json_t *obj, const char *key, int required,
+			       const char **out)
+{
+	json_t *v = json_object_get(obj, key);
+	if (v == NULL && required)
+		return error_set(&r->err, ST_BAD_REQUEST, key, "Missing required field");
+	if (v == NULL || json_is_null(v))
+		return ST_OK;
+	if (!json_is_string(v))
+		return error_set(&r->err, ST_BAD_REQUEST, key, "Must be a string");
+	*out = json_string_value(v);
+	return ST_OK;
+}
+
+status_t onelogin_field_int(struct request *r, json_t *obj, const char *key, int *out)
+{
+	json_t *v = json_object_get(obj, key);
+	if (v == NULL || json_is_null(v))
+		return ST_OK;
+	if (!json_is_integer(v))
+		return error_set(&r->err, ST_BAD_REQUEST, key, "Must be an integer");
+	json_int_t i = json_integer_value(v);
+	/* clamped, so validation reports "too large" instead of a wrapped value */
+	*out = i > INT_MAX ? INT_MAX : i < INT_MIN ? INT_MIN : (int)i;
+	return ST_OK;
+}
+
+status_t onelogin_field_bool(struct request *r, json_t *obj, const char *key, int *out)
+{
+	json_t *v = json_object_get(obj, key);
+	if (v == NULL || json_is_null(v))
+		return ST_OK;
+	if (!json_is_boolean(v))
+		return error_set(&r->err, ST_BAD_REQUEST, key, "Must be a boolean");
+	*out = json_is_true(v);
+	return ST_OK;
+}
+
+status_t onelogin_field_strings(struct request *r, json_t *obj, const char *key, struct strlist *out)
+{
+	json_t *v = json_object_get(obj, key);
+	if (v == NULL || json_is_null(v))
+		return ST_OK;
+	size_t n = json_is_array(v) ? json_array_size(v) : 0;
+	const char **items = arena_alloc(r->arena, (n ? n : 1) * sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		json_t *item = json_array_get(v, i);
+		if (!json_is_string(item))
+			return error_set(&r->err, ST_BAD_REQUEST, key, "Must be an array of strings");
+		items[i] = json_string_value(item);
+	}
+	if (!json_is_array(v))
+		return error_set(&r->err, ST_BAD_REQUEST, key, "Must be an array of strings");
+	out->items = items;
+	out->n = n;
+	return ST_OK;
+}
+
+status_t onelogin_field_ids(struct request *r, json_t *obj, const char *key, int required,
+			    int64_t **out, size_t *n)
+{
+	json_t *v = json_object_get(obj, key);
+	*n = 0;
+	*out = NULL;
+	if (v == NULL && required)
+		return error_set(&r->err, ST_BAD_REQUEST, key, "Missing required field");
+	if (v == NULL || json_is_null(v))
+		return ST_OK;
+	if (!json_is_array(v))
+		return error_set(&r->err, ST_BAD_REQUEST, key, "Must be an array of integers");
+	size_t len = json_array_size(v);
+	int64_t *ids = arena_alloc(r->arena, (len ? len : 1) * sizeof(int64_t));
+	for (size_t i = 0; i < len; i++) {
+		json_t *item = json_array_get(v, i);
+		if (!json_is_integer(item) || json_integer_value(item) < 1)
+			return error_set(&r->err, ST_BAD_REQUEST, key, "Must be an array of integers");
+		ids[i] = json_integer_value(item);
+	}
+	*out = ids;
+	*n = len;
+	return ST_OK;
+}
+
+status_t onelogin_object_body(struct request *r, json_t **body)
+{
+	status_t st = http_body_json(r, body);
+	if (st == ST_OK && !json_is_object(*body))
+		st = error_set(&r->err, ST_BAD_REQUEST, NULL, "Request body must be a JSON object");
+	return st;
+}
+
+status_t onelogin_reply_id(struct request *r, int code, int64_t id)
+{
+	http_reply_json(r, code, json_pack("{s:I}", "id", (json_int_t)id));
+	return ST_OK;
 }
 
 static void reply_error(struct request *r)

@@ -1,6 +1,5 @@
 /* OneLogin /api/2/api_authorizations: JSON <-> model mapping and the five handlers.
  * Each handler is: parse, validate, one db call, reply. */
-#include <limits.h>
 #include <string.h>
 
 #include "db/db_server.h"
@@ -10,84 +9,29 @@
 
 #define ONELOGIN_LIST_MAX 1000
 
-static status_t bad_field(struct request *r, const char *field, const char *message)
-{
-	return error_set(&r->err, ST_BAD_REQUEST, field, message);
-}
-
-/* Optional string: absent or null leaves *out as is. */
-static status_t get_string(struct request *r, json_t *obj, const char *key, const char **out)
-{
-	json_t *v = json_object_get(obj, key);
-	if (v == NULL || json_is_null(v))
-		return ST_OK;
-	if (!json_is_string(v))
-		return bad_field(r, key, "Must be a string");
-	*out = json_string_value(v);
-	return ST_OK;
-}
-
-/* Optional integer: absent or null leaves *out as is; out-of-range values are clamped so
- * validation reports them as too large or too small rather than wrapping. */
-static status_t get_int(struct request *r, json_t *obj, const char *key, int *out)
-{
-	json_t *v = json_object_get(obj, key);
-	if (v == NULL || json_is_null(v))
-		return ST_OK;
-	if (!json_is_integer(v))
-		return bad_field(r, key, "Must be an integer");
-	json_int_t i = json_integer_value(v);
-	*out = i > INT_MAX ? INT_MAX : i < INT_MIN ? INT_MIN : (int)i;
-	return ST_OK;
-}
-
-static status_t get_string_array(struct request *r, json_t *obj, const char *key,
-				 const char ***out, size_t *n)
-{
-	json_t *v = json_object_get(obj, key);
-	if (v == NULL || json_is_null(v))
-		return ST_OK;
-	if (!json_is_array(v))
-		return bad_field(r, key, "Must be an array of strings");
-	size_t len = json_array_size(v);
-	const char **arr = arena_alloc(r->arena, (len ? len : 1) * sizeof(char *));
-	for (size_t i = 0; i < len; i++) {
-		json_t *item = json_array_get(v, i);
-		if (!json_is_string(item))
-			return bad_field(r, key, "Must be an array of strings");
-		arr[i] = json_string_value(item);
-	}
-	*out = arr;
-	*n = len;
-	return ST_OK;
-}
-
 status_t onelogin_server_from_json(struct request *r, json_t *body, struct server *s)
 {
 	status_t st;
 	if (!json_is_object(body))
-		return bad_field(r, NULL, "Request body must be a JSON object");
+		return error_set(&r->err, ST_BAD_REQUEST, NULL, "Request body must be a JSON object");
 
-	json_t *name = json_object_get(body, "name");
-	if (name == NULL)
-		return bad_field(r, "name", "Missing required field");
-	if (!json_is_string(name))
-		return bad_field(r, "name", "Must be a string");
-	s->name = json_string_value(name);
-
-	if ((st = get_string(r, body, "description", &s->description)) != ST_OK)
+	if ((st = onelogin_field_string(r, body, "name", 1, &s->name)) != ST_OK ||
+	    (st = onelogin_field_string(r, body, "description", 0, &s->description)) != ST_OK)
 		return st;
 
 	json_t *conf = json_object_get(body, "configuration");
 	if (conf == NULL)
-		return bad_field(r, "configuration", "Missing required field");
+		return error_set(&r->err, ST_BAD_REQUEST, "configuration", "Missing required field");
 	if (!json_is_object(conf))
-		return bad_field(r, "configuration", "Must be an object");
-	if ((st = get_string(r, conf, "resource_identifier", &s->resource_identifier)) != ST_OK ||
-	    (st = get_string_array(r, conf, "audiences", &s->audiences, &s->naudiences)) != ST_OK ||
-	    (st = get_int(r, conf, "access_token_expiration_minutes", &s->access_ttl_minutes)) != ST_OK ||
-	    (st = get_int(r, conf, "refresh_token_expiration_minutes", &s->refresh_ttl_minutes)) != ST_OK)
+		return error_set(&r->err, ST_BAD_REQUEST, "configuration", "Must be an object");
+	struct strlist aud = { NULL, 0 };
+	if ((st = onelogin_field_string(r, conf, "resource_identifier", 0, &s->resource_identifier)) != ST_OK ||
+	    (st = onelogin_field_strings(r, conf, "audiences", &aud)) != ST_OK ||
+	    (st = onelogin_field_int(r, conf, "access_token_expiration_minutes", &s->access_ttl_minutes)) != ST_OK ||
+	    (st = onelogin_field_int(r, conf, "refresh_token_expiration_minutes", &s->refresh_ttl_minutes)) != ST_OK)
 		return st;
+	s->audiences = aud.items;
+	s->naudiences = aud.n;
 	return ST_OK;
 }
 
@@ -125,12 +69,6 @@ static status_t parse_and_validate(struct request *r, struct server *s)
 	return server_validate(s, &r->err);
 }
 
-static status_t reply_id(struct request *r, int code, int64_t id)
-{
-	http_reply_json(r, code, json_pack("{s:I}", "id", (json_int_t)id));
-	return ST_OK;
-}
-
 status_t onelogin_server_create(struct request *r)
 {
 	struct server s;
@@ -141,7 +79,7 @@ status_t onelogin_server_create(struct request *r)
 	st = db_server_insert(r->svc->db, r->arena, &r->auth, &s, NULL, &id);
 	if (st != ST_OK)
 		return st;
-	return reply_id(r, 201, id);
+	return onelogin_reply_id(r, 201, id);
 }
 
 status_t onelogin_server_update(struct request *r)
@@ -157,7 +95,7 @@ status_t onelogin_server_update(struct request *r)
 	st = db_server_update(r->svc->db, r->arena, &r->auth, &s);
 	if (st != ST_OK)
 		return st;
-	return reply_id(r, 200, id);
+	return onelogin_reply_id(r, 200, id);
 }
 
 status_t onelogin_server_get(struct request *r)
