@@ -25,7 +25,7 @@ PG_BINDIR="${AUTHZD_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
 AUTHZD_PACKAGES=(
     libfcgi-dev libjansson-dev libpq-dev libcunit1-dev libssl-dev libargon2-dev
     libcurl4-openssl-dev postgresql nginx wrk autoconf automake libtool pkg-config
-    build-essential curl jq openssl iproute2 procps util-linux postgresql-client
+    build-essential curl jq openssl python3 iproute2 procps util-linux postgresql-client
 )
 
 # ---------------------------------------------------------------- helpers

@@ -1,17 +1,22 @@
-/* authzctl: administration from the shell: migrations and management credentials. */
+/* authzctl: administration from the shell: migrations, management credentials and
+ * Venafi identities. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 
 #include "arena.h"
 #include "auth/credential.h"
+#include "auth/password.h"
+#include "auth/venafi_scope.h"
 #include "config.h"
 #include "db/db.h"
 #include "db/db_auth.h"
 #include "db/migrate.h"
+#include "db/db_venafi.h"
 #include "log.h"
 
 #define MAX_SCOPES 8
@@ -28,6 +33,11 @@ static void usage(FILE *f)
 		"                                      printed once and never stored\n"
 		"  credentials list [--tenant T]       list credentials (never secrets)\n"
 		"  credentials revoke CLIENT_ID        revoke a credential and all its tokens\n"
+		"  identities create --tenant T --username U --max-scope SCOPE (--password-stdin | --password P)\n"
+		"                                      a Venafi identity (local user); Argon2id hash only\n"
+		"  identities list [--tenant T]        list identities (never hashes)\n"
+		"  identities disable --tenant T --username U\n"
+		"                                      disable it; its tokens stop working at once\n"
 		"scopes: \"Authentication Only\", \"Read Users\", \"Manage Users\", \"Read All\", \"Manage All\"\n");
 }
 
@@ -106,6 +116,102 @@ static int credentials_list(struct db *db, arena_t *a, int argc, char **argv)
 	return 0;
 }
 
+static int identities_create(struct db *db, arena_t *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "tenant", required_argument, NULL, 't' }, { "username", required_argument, NULL, 'u' },
+		{ "max-scope", required_argument, NULL, 's' }, { "password", required_argument, NULL, 'p' },
+		{ "password-stdin", no_argument, NULL, 'i' }, { NULL, 0, NULL, 0 },
+	};
+	const char *tenant = NULL, *username = NULL, *scope = NULL, *password = NULL;
+	char line[1024];
+	int opt;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 't': tenant = optarg; break;
+		case 'u': username = optarg; break;
+		case 's': scope = optarg; break;
+		case 'p': password = optarg; break;
+		case 'i':
+			if (fgets(line, sizeof(line), stdin) == NULL) {
+				fprintf(stderr, "authzctl: no password on standard input\n");
+				return 2;
+			}
+			line[strcspn(line, "\r\n")] = '\0';
+			password = line;
+			break;
+		default: return 2;
+		}
+	}
+	if (tenant == NULL || username == NULL || scope == NULL || password == NULL || password[0] == '\0') {
+		fprintf(stderr, "authzctl: identities create needs --tenant, --username, --max-scope and a password\n");
+		return 2;
+	}
+	struct vscope vs;
+	const char *err = NULL, *universal = NULL;
+	if (vscope_parse(a, scope, &vs, &err) != 0) {
+		fprintf(stderr, "authzctl: %s\n", err);
+		return 2;
+	}
+	const char *hash = password_hash(a, password);
+	OPENSSL_cleanse(line, sizeof(line));
+	if (hash == NULL) {
+		fprintf(stderr, "authzctl: hashing the password failed\n");
+		return 1;
+	}
+	status_t st = db_identity_create(db, a, tenant, username, hash, vscope_format(a, &vs), &universal);
+	if (st == ST_CONFLICT) {
+		fprintf(stderr, "authzctl: %s already exists in tenant %s\n", username, tenant);
+		return 1;
+	}
+	if (st != ST_OK)
+		return 1;
+	printf("%s\n", universal);
+	return 0;
+}
+
+static int identities(const struct config *cfg, int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	struct db *db = db_open(cfg->database_url);
+	arena_t *a = arena_create(0);
+	int rc = 2;
+	if (db_ready(db) != ST_OK) {
+		fprintf(stderr, "authzctl: database unavailable or not migrated\n");
+		rc = 1;
+	} else if (strcmp(argv[1], "create") == 0) {
+		rc = identities_create(db, a, argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "list") == 0 && (argc == 2 || (argc == 4 && strcmp(argv[2], "--tenant") == 0))) {
+		status_t st;
+		PGresult *res = db_identity_list(db, a, argc == 4 ? argv[3] : NULL, &st);
+		rc = res == NULL;
+		if (res != NULL) {
+			printf("%-45s  %-16s  %-24s  %-7s  %s\n", "universal", "tenant", "username", "enabled", "maximum scope");
+			for (int i = 0; i < PQntuples(res); i++)
+				printf("%-45s  %-16s  %-24s  %-7s  %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+				       PQgetvalue(res, i, 2), PQgetvalue(res, i, 4)[0] == 't' ? "yes" : "no",
+				       PQgetvalue(res, i, 3));
+		}
+	} else if (strcmp(argv[1], "disable") == 0 && argc == 6 && strcmp(argv[2], "--tenant") == 0 &&
+		   strcmp(argv[4], "--username") == 0) {
+		status_t st = db_identity_disable(db, a, argv[3], argv[5]);
+		if (st == ST_OK)
+			printf("disabled %s\n", argv[5]);
+		else
+			fprintf(stderr, "authzctl: no enabled identity %s in tenant %s\n", argv[5], argv[3]);
+		rc = st == ST_OK ? 0 : 1;
+	} else {
+		usage(stderr);
+	}
+	arena_destroy(a);
+	db_close(db);
+	return rc;
+}
+
 static int credentials(const struct config *cfg, int argc, char **argv)
 {
 	if (argc < 2) {
@@ -165,6 +271,8 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "migrate") == 0) {
 		const char *dir = optind + 1 < argc ? argv[optind + 1] : cfg.sql_dir;
 		rc = db_migrate(cfg.database_url, dir, stdout) == 0 ? 0 : 1;
+	} else if (strcmp(cmd, "identities") == 0) {
+		rc = identities(&cfg, argc - optind, argv + optind);
 	} else if (strcmp(cmd, "credentials") == 0) {
 		rc = credentials(&cfg, argc - optind, argv + optind);
 	} else {

@@ -9,6 +9,7 @@
 #include "dialect/dialect.h"
 #include "dialect/onelogin.h"
 #include "dialect/probe.h"
+#include "dialect/venafi.h"
 
 const struct route routes_table[] = {
 	/* liveness and readiness: public, plain JSON */
@@ -57,6 +58,13 @@ const struct route routes_table[] = {
 	{ HTTP_POST, AZ_SERVICE "/authorizationServers/:name/listSecrets", azure_server_list_secrets,
 	  SCOPE_MANAGE_ALL, &dialect_azure },
 #undef AZ_SERVICE
+
+	/* Venafi TPP: application management (token with admin) and /vedauth */
+	{ HTTP_POST, "/vedsdk/oauth/:operation", venafi_oauth_operation, SCOPE_VENAFI_ADMIN, &dialect_venafi },
+	{ HTTP_POST, "/vedauth/authorize/oauth", venafi_authorize_oauth, NULL, &dialect_venafi },
+	{ HTTP_POST, "/vedauth/authorize/token", venafi_authorize_token, NULL, &dialect_venafi },
+	{ HTTP_GET, "/vedauth/authorize/verify", venafi_authorize_verify, NULL, &dialect_venafi },
+	{ HTTP_GET, "/vedauth/revoke/token", venafi_revoke_token, NULL, &dialect_venafi },
 };
 const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);
 
@@ -67,6 +75,8 @@ static const struct {
 	{ "/api/", &dialect_onelogin },
 	{ "/auth/", &dialect_onelogin_status },
 	{ "/subscriptions/", &dialect_azure },
+	{ "/vedsdk/", &dialect_venafi },
+	{ "/vedauth/", &dialect_venafi },
 };
 
 const struct dialect *routes_dialect_for_path(const char *path)

@@ -15,5 +15,6 @@ const struct dialect *routes_dialect_for_path(const char *path);
 /* Management scopes a route may require (credentials carry one or more). */
 #define SCOPE_READ_ALL "Read All"
 #define SCOPE_MANAGE_ALL "Manage All"
+#define SCOPE_VENAFI_ADMIN "admin"
 
 #endif

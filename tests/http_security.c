@@ -241,6 +241,12 @@ static void test_revoked_token(void)
 	CU_ASSERT_EQUAL(status_with(t, "GET", BASE, NULL, &resp), 401);
 	ASSERT_STR(resp, UNAUTHORIZED);
 	free(resp);
+	/* whatever else is wrong with the request, a dead token is what it hears about */
+	CU_ASSERT_EQUAL(status_with(t, "POST", BASE, "{\"name\":\"\"}", &resp), 401);
+	ASSERT_STR(resp, UNAUTHORIZED);
+	free(resp);
+	CU_ASSERT_EQUAL(status_with(t, "POST", BASE, "not json", &resp), 401);
+	free(resp);
 	/* the credential's other token is untouched */
 	CU_ASSERT_EQUAL(status_with(other, "GET", BASE, NULL, NULL), 200);
 	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM audit_events e JOIN api_credentials c ON c.id = e.credential_id"

@@ -19,6 +19,8 @@ void suite_http_security(void);
 void suite_http_azure(void);
 void suite_http_resources(void);
 void suite_azure_mapping(void);
+void suite_venafi_scopes(void);
+void suite_http_venafi(void);
 void suite_http_logs(void);
 void suite_auth_parsing(void);
 

@@ -58,6 +58,7 @@ int main(void)
 	suite_http_security();
 	suite_http_azure();
 	suite_http_resources();
+	suite_http_venafi();
 	suite_http_service();
 	suite_http_logs();
 	int rc = tests_run();

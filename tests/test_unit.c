@@ -46,5 +46,6 @@ int main(void)
 	suite_onelogin_mapping();
 	suite_auth_parsing();
 	suite_azure_mapping();
+	suite_venafi_scopes();
 	return tests_run();
 }

@@ -16,6 +16,8 @@ static const struct {
 } scope_sets[] = {
 	{ "Read All", "{\"Read All\",\"Manage All\"}" },
 	{ "Manage All", "{\"Manage All\"}" },
+	/* Venafi's admin: a Venafi token whose grant carries admin, or a Manage All credential */
+	{ "admin", "{\"Manage All\",\"venafi:admin\"}" },
 };
 
 const char *auth_scope_set(const char *required)
@@ -36,13 +38,9 @@ static int is_lower_hex(const char *s, size_t n)
 	return 1;
 }
 
-status_t auth_bearer(struct request *r, const char *required)
+status_t auth_bearer_hash(struct request *r, const char **hash)
 {
 	const char *h = r->authorization;
-	memset(&r->auth, 0, sizeof(r->auth));
-	r->auth.scopes = auth_scope_set(required);
-	if (r->auth.scopes == NULL)
-		return error_set(&r->err, ST_INTERNAL, NULL, "route requires an unknown scope");
 	if (h == NULL || strncasecmp(h, "bearer ", 7) != 0)
 		return error_set(&r->err, ST_UNAUTHORIZED, NULL, NULL);
 	const char *token = h + 7;
@@ -50,8 +48,17 @@ status_t auth_bearer(struct request *r, const char *required)
 		token++;
 	if (!is_lower_hex(token, AUTH_TOKEN_HEX_LEN))
 		return error_set(&r->err, ST_UNAUTHORIZED, NULL, NULL);
-	r->auth.token_hash = crypto_sha256_bytea(r->arena, token);
+	*hash = crypto_sha256_bytea(r->arena, token);
 	return ST_OK;
+}
+
+status_t auth_bearer(struct request *r, const char *required)
+{
+	memset(&r->auth, 0, sizeof(r->auth));
+	r->auth.scopes = auth_scope_set(required);
+	if (r->auth.scopes == NULL)
+		return error_set(&r->err, ST_INTERNAL, NULL, "route requires an unknown scope");
+	return auth_bearer_hash(r, &r->auth.token_hash);
 }
 
 /* "client_id:<id>, client_secret:<secret>" (OneLogin's own header form). */

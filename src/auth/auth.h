@@ -16,6 +16,7 @@ struct auth {
 	const char *scopes;        /* text[] literal: credential scopes that satisfy the route */
 	int64_t tenant_id;
 	int64_t credential_id;
+	int verified;              /* a statement of this request has accepted the token */
 };
 
 #define AUTH_TOKEN_HEX_LEN 64      /* tokens and secrets: 256 random bits, hex */
@@ -25,6 +26,10 @@ struct auth {
  * "bearer") into r->auth. ST_UNAUTHORIZED if absent or malformed; the token's validity is
  * checked later, in the database. */
 status_t auth_bearer(struct request *r, const char *required);
+
+/* Parses "Authorization: Bearer <token>" and hashes the token (bytea literal in *hash);
+ * ST_UNAUTHORIZED if absent or malformed. */
+status_t auth_bearer_hash(struct request *r, const char **hash);
 
 /* The text[] literal of scopes that satisfy required ("Read All" is also satisfied by
  * "Manage All"); NULL for an unknown scope name. */

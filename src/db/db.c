@@ -23,6 +23,7 @@ static const struct db_stmt *const stmt_tables[] = {
 	db_azure_stmts,
 	db_resource_stmts,
 	db_application_stmts,
+	db_venafi_stmts,
 };
 
 static double since(const struct timespec *t)

@@ -43,5 +43,6 @@ extern const struct db_stmt db_auth_stmts[];
 extern const struct db_stmt db_azure_stmts[];
 extern const struct db_stmt db_resource_stmts[];
 extern const struct db_stmt db_application_stmts[];
+extern const struct db_stmt db_venafi_stmts[];
 
 #endif

@@ -10,7 +10,8 @@
 #define ISO_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 #define WINDOW "interval '60 seconds'"
 
-enum { S_LOOKUP, S_FAILED, S_ISSUE, S_REVOKE, S_CRED_CREATE, S_CRED_LIST, S_CRED_REVOKE };
+enum { S_LOOKUP, S_FAILED, S_ISSUE, S_REVOKE, S_CRED_CREATE, S_CRED_LIST, S_CRED_REVOKE, S_CHECK,
+       S_CHECK_ANY };
 
 const struct db_stmt db_auth_stmts[] = {
 	[S_LOOKUP] = { "login_lookup",
@@ -86,6 +87,8 @@ const struct db_stmt db_auth_stmts[] = {
 		"  SELECT tenant_id, 'credential.revoke', 'credential', $1,"
 		"         '{\"revoked\": false}', '{\"revoked\": true}' FROM c"
 		") SELECT count(*) FROM c", 1 },
+	[S_CHECK] = { "auth_check", "WITH " DB_AUTH_CTE " SELECT " DB_AUTH_COLUMNS " FROM auth", 2 },
+	[S_CHECK_ANY] = { "auth_check_any", "WITH " DB_AUTH_ANY_CTE " SELECT " DB_AUTH_COLUMNS " FROM auth", 2 },
 	{ NULL, NULL, 0 },
 };
 
@@ -105,7 +108,20 @@ status_t db_auth_result(PGresult *res, struct auth *a)
 		return ST_FORBIDDEN;
 	a->tenant_id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
 	a->credential_id = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	a->verified = 1;
 	return ST_OK;
+}
+
+status_t db_auth_check(struct db *db, arena_t *a, struct auth *auth)
+{
+	status_t st;
+	/* Venafi routes accept Venafi tokens too; their scope sets name "venafi:" scopes */
+	int any = strstr(auth->scopes, "venafi:") != NULL;
+	const char *p[2] = { auth->token_hash, auth->scopes };
+	PGresult *res = db_exec(db, a, &db_auth_stmts[any ? S_CHECK_ANY : S_CHECK], p, &st, NULL);
+	if (res == NULL)
+		return st;
+	return db_auth_result(res, auth);
 }
 
 status_t db_login_lookup(struct db *db, arena_t *a, const char *client_id, int default_ttl,

@@ -28,10 +28,33 @@
 	"      AND tk.revoked_at IS NULL AND c.revoked_at IS NULL) AS t ON true" \
 	"), ok AS (SELECT tenant_id, credential_id FROM auth WHERE status = 200)"
 #define DB_AUTH_COLUMNS "auth.status, auth.tenant_id, auth.credential_id"
+
+/* The same for routes that also take Venafi tokens (from /vedauth): such a token carries
+ * its grant's scope names prefixed "venafi:" and no credential. */
+#define DB_AUTH_ANY_CTE \
+	"auth AS (" \
+	"  SELECT CASE WHEN t.tenant_id IS NULL THEN 401" \
+	"              WHEN NOT (t.scopes && $2::text[]) THEN 403 ELSE 200 END AS status," \
+	"         t.tenant_id, t.credential_id" \
+	"  FROM (SELECT 1) AS one LEFT JOIN (" \
+	"    SELECT c.tenant_id, tk.credential_id, c.scopes FROM access_tokens tk" \
+	"    JOIN api_credentials c ON c.id = tk.credential_id" \
+	"    WHERE tk.token_hash = $1::bytea AND tk.expires_at > now()" \
+	"      AND tk.revoked_at IS NULL AND c.revoked_at IS NULL" \
+	"    UNION ALL" \
+	"    SELECT i.tenant_id, NULL::bigint, ARRAY(SELECT 'venafi:' || n FROM unnest(g.scope_names) AS n)" \
+	"    FROM grant_tokens gt JOIN grants g ON g.id = gt.grant_id JOIN identities i ON i.id = g.identity_id" \
+	"    WHERE gt.token_hash = $1::bytea AND gt.kind = 'access' AND gt.expires_at > now()" \
+	"      AND gt.revoked_at IS NULL AND g.revoked_at IS NULL AND g.expires_at > now() AND i.enabled" \
+	"    LIMIT 1) AS t ON true" \
+	"), ok AS (SELECT tenant_id, credential_id FROM auth WHERE status = 200)"
 #define DB_AUTH_NCOLS 3
 
-/* Reads the auth columns of row 0 into a: ST_OK, ST_UNAUTHORIZED or ST_FORBIDDEN. */
+/* Reads the auth columns of row 0 into a: ST_OK (and a->verified), ST_UNAUTHORIZED or
+ * ST_FORBIDDEN. */
 status_t db_auth_result(PGresult *res, struct auth *a);
+/* Checks the token alone, for answers that needed no other query (a 400, a static list). */
+status_t db_auth_check(struct db *db, arena_t *a, struct auth *auth);
 
 /* What a login needs to know about client_id (all zero if unknown). */
 struct db_login {

@@ -14,6 +14,7 @@ struct dialect {
 extern const struct dialect dialect_onelogin;
 extern const struct dialect dialect_onelogin_status;   /* /auth/oauth2 token endpoints */
 extern const struct dialect dialect_azure;
+extern const struct dialect dialect_venafi;
 extern const struct dialect dialect_plain;
 
 #endif

@@ -3,9 +3,29 @@
 #include "http/dispatch.h"
 
 #include "auth/auth.h"
+#include "db/db_auth.h"
+#include "service.h"
 #include "dialect/dialect.h"
 #include "log.h"
 #include "routes.h"
+
+/* Handlers check the token inside the statement that serves the request. An answer that
+ * needed no statement (a 400 for a bad body, a static list) is sent only once the token has
+ * been checked on its own: a bad token always gets 401, whatever else is wrong. */
+static status_t confirm_caller(struct request *r, status_t st)
+{
+	if (r->route->scope == NULL || r->auth.verified || st == ST_UNAUTHORIZED ||
+	    st == ST_FORBIDDEN || st == ST_UNAVAILABLE || st == ST_INTERNAL)
+		return st;
+	status_t auth = db_auth_check(r->svc->db, r->arena, &r->auth);
+	if (auth == ST_OK)
+		return st;
+	r->resp.status = 0;
+	r->resp.headers_len = 0;
+	r->err.ndetails = 0;
+	r->err.field = NULL;
+	return error_set(&r->err, auth, NULL, NULL);
+}
 
 void http_dispatch(struct request *r, const struct router *rt)
 {
@@ -31,6 +51,7 @@ void http_dispatch(struct request *r, const struct router *rt)
 				  r->route->pattern);
 			st = error_set(&r->err, ST_INTERNAL, NULL, NULL);
 		}
+		st = confirm_caller(r, st);
 	}
 	if (st == ST_OK)
 		return;

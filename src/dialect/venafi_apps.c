@@ -1,0 +1,334 @@
+/* /vedsdk/oauth application operations. Logical outcomes are HTTP 200 with a Result code;
+ * only transport-level problems (body, token, scope) are HTTP errors. */
+#include <string.h>
+#include <strings.h>
+
+#include "auth/venafi_scope.h"
+#include "db/db_venafi.h"
+#include "dialect/venafi_ops.h"
+#include "jsonx.h"
+#include "service.h"
+
+#define ENUMERATE_MAX 1000
+
+/* Reads body fields, keeping the first problem as the Result 6 message. */
+struct reader {
+	struct request *r;
+	json_t *obj;
+	const char *error;
+};
+
+static const char *rd_string(struct reader *rd, const char *key, int required)
+{
+	json_t *v = json_object_get(rd->obj, key);
+	if (v == NULL || json_is_null(v)) {
+		if (required && rd->error == NULL)
+			rd->error = arena_sprintf(rd->r->arena, "%s is required", key);
+		return NULL;
+	}
+	if (!json_is_string(v)) {
+		if (rd->error == NULL)
+			rd->error = arena_sprintf(rd->r->arena, "%s must be a string", key);
+		return NULL;
+	}
+	if (required && json_string_length(v) == 0 && rd->error == NULL)
+		rd->error = arena_sprintf(rd->r->arena, "%s is required", key);
+	return json_string_value(v);
+}
+
+static int rd_int(struct reader *rd, const char *key, int required, int min, int max, int dflt)
+{
+	json_t *v = json_object_get(rd->obj, key);
+	if (v == NULL || json_is_null(v)) {
+		if (required && rd->error == NULL)
+			rd->error = arena_sprintf(rd->r->arena, "%s is required", key);
+		return dflt;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+		if (rd->error == NULL)
+			rd->error = arena_sprintf(rd->r->arena, "%s must be an integer from %d to %d", key, min, max);
+		return dflt;
+	}
+	return (int)json_integer_value(v);
+}
+
+static int rd_bool(struct reader *rd, const char *key, int dflt)
+{
+	json_t *v = json_object_get(rd->obj, key);
+	if (v == NULL || json_is_null(v))
+		return dflt;
+	if (!json_is_boolean(v)) {
+		if (rd->error == NULL)
+			rd->error = arena_sprintf(rd->r->arena, "%s must be true or false", key);
+		return dflt;
+	}
+	return json_is_true(v);
+}
+
+static status_t invalid(struct request *r, const char *message)
+{
+	venafi_reply_result(r, NULL, VR_INVALID_PARAMETERS, message);
+	return ST_OK;
+}
+
+static status_t not_found(struct request *r, const char *id)
+{
+	venafi_reply_result(r, NULL, VR_APPLICATION_NOT_FOUND,
+			    arena_sprintf(r->arena, "Application '%s' was not found", id ? id : ""));
+	return ST_OK;
+}
+
+static json_t *app_json(const struct venafi_app *v)
+{
+	const struct application *a = &v->app;
+	json_t *o = json_object();
+	json_object_set_new(o, "AccessValidity", json_integer(a->access_validity_seconds));
+	json_object_set_new(o, "Description", jsonx_string_or_null(a->description));
+	json_object_set_new(o, "GrantCount", json_integer(v->grant_count));
+	json_object_set_new(o, "GrantValidity", json_integer(a->grant_validity_seconds));
+	json_object_set_new(o, "ID", json_string(a->client_id));
+	json_object_set_new(o, "MaximumScope", jsonx_string_or_null(a->maximum_scope));
+	json_object_set_new(o, "Name", json_string(a->name));
+	json_object_set_new(o, "Renewable", json_boolean(a->renewable));
+	json_object_set_new(o, "Scope", jsonx_string_or_null(a->scope));
+	json_object_set_new(o, "Url", jsonx_string_or_null(a->url));
+	json_object_set_new(o, "Vendor", jsonx_string_or_null(a->vendor));
+	return o;
+}
+
+/* Reads an application record: for create, from the body; for update, from
+ * body.Application (ID instead of ApplicationId). Scopes are checked and stored in
+ * canonical form. Returns 0, or replies Result 6/17 and returns -1. */
+static int read_app(struct request *r, json_t *obj, const char *id_key, struct application *a)
+{
+	struct reader rd = { r, obj, NULL };
+	application_init(a);
+	a->client_id = rd_string(&rd, id_key, 1);
+	a->name = rd_string(&rd, "Name", 1);
+	const char *scope = rd_string(&rd, "Scope", 1);
+	const char *max = rd_string(&rd, "MaximumScope", 0);
+	if (max == NULL)
+		max = rd_string(&rd, "MaxScope", 0);      /* the seed's spelling */
+	a->vendor = rd_string(&rd, "Vendor", 0);
+	a->description = rd_string(&rd, "Description", 0);
+	a->url = rd_string(&rd, "Url", 0);
+	a->access_validity_seconds = rd_int(&rd, "AccessValidity", 0, 1, 31536000, 3600);
+	a->grant_validity_seconds = rd_int(&rd, "GrantValidity", 0, 1, 315360000, 7776000);
+	a->renewable = rd_bool(&rd, "Renewable", 0);
+	if (rd.error == NULL && a->client_id != NULL && strlen(a->client_id) > 128)
+		rd.error = "ApplicationId must be at most 128 characters long";
+	if (rd.error == NULL && strlen(a->name) > 255)
+		rd.error = "Name must be at most 255 characters long";
+	if (rd.error != NULL) {
+		invalid(r, rd.error);
+		return -1;
+	}
+	/* Scope and MaximumScope need not nest: the seed's certificate/admin is fine. */
+	struct vscope s, m;
+	const char *err = NULL;
+	if (vscope_parse(r->arena, scope, &s, &err) != 0 ||
+	    (max != NULL && vscope_parse(r->arena, max, &m, &err) != 0)) {
+		venafi_reply_result(r, NULL, VR_INVALID_SCOPE, err);
+		return -1;
+	}
+	a->scope = vscope_format(r->arena, &s);
+	a->maximum_scope = max != NULL ? vscope_format(r->arena, &m) : a->scope;
+	return 0;
+}
+
+static status_t reply_apps(struct request *r, const char *key, struct venafi_app *list, size_t n)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, app_json(&list[i]));
+	json_t *body = json_object();
+	json_object_set_new(body, key, arr);
+	venafi_reply_result(r, body, VR_SUCCESS, NULL);
+	return ST_OK;
+}
+
+/* Reads one application back by id and answers {"Application":{...}}. */
+static status_t reply_one(struct request *r, const char *id)
+{
+	struct venafi_app *list;
+	size_t n;
+	json_t *ids = json_pack("[s]", id);
+	size_t len;
+	const char *ids_json = jsonx_dump(r->arena, ids, &len);
+	json_decref(ids);
+	status_t st = db_vapp_get(r->svc->db, r->arena, &r->auth, ids_json, &list, &n);
+	if (st != ST_OK)
+		return st;
+	if (n == 0)
+		return not_found(r, id);
+	json_t *body = json_object();
+	json_object_set_new(body, "Application", app_json(&list[0]));
+	venafi_reply_result(r, body, VR_SUCCESS, NULL);
+	return ST_OK;
+}
+
+status_t venafi_op_create_application(struct request *r, json_t *body)
+{
+	struct application a;
+	if (read_app(r, body, "ApplicationId", &a) != 0)
+		return ST_OK;
+	status_t st = db_vapp_create(r->svc->db, r->arena, &r->auth, &a);
+	if (st == ST_CONFLICT) {
+		venafi_reply_result(r, NULL, VR_FAILURE, arena_sprintf(r->arena,
+			"An application with ApplicationId '%s' already exists", a.client_id));
+		return ST_OK;
+	}
+	if (st != ST_OK)
+		return st;
+	return reply_one(r, a.client_id);
+}
+
+status_t venafi_op_get_application(struct request *r, json_t *body)
+{
+	struct reader rd = { r, body, NULL };
+	const char *id = rd_string(&rd, "ApplicationId", 1);
+	if (rd.error != NULL)
+		return invalid(r, rd.error);
+	return reply_one(r, id);
+}
+
+status_t venafi_op_get_applications(struct request *r, json_t *body)
+{
+	json_t *ids = json_object_get(body, "ApplicationIds");
+	if (!json_is_array(ids))
+		return invalid(r, "ApplicationIds must be an array of strings");
+	for (size_t i = 0; i < json_array_size(ids); i++)
+		if (!json_is_string(json_array_get(ids, i)))
+			return invalid(r, "ApplicationIds must be an array of strings");
+	size_t len;
+	struct venafi_app *list;
+	size_t n;
+	status_t st = db_vapp_get(r->svc->db, r->arena, &r->auth, jsonx_dump(r->arena, ids, &len), &list, &n);
+	if (st != ST_OK)
+		return st;
+	return reply_apps(r, "Applications", list, n);
+}
+
+status_t venafi_op_enumerate_applications(struct request *r, json_t *body)
+{
+	struct reader rd = { r, body, NULL };
+	int start = rd_int(&rd, "Start", 1, 0, 1000000000, 0);
+	int count = rd_int(&rd, "Count", 1, 1, ENUMERATE_MAX, 0);
+	int order = rd_int(&rd, "OrderBy", 0, 0, 3, 0);
+	int desc = rd_bool(&rd, "Descending", 0);
+	if (rd.error != NULL)
+		return invalid(r, rd.error);
+	struct venafi_app *list;
+	size_t n;
+	status_t st = db_vapp_enumerate(r->svc->db, r->arena, &r->auth, start, count, order, desc, &list, &n);
+	if (st != ST_OK)
+		return st;
+	return reply_apps(r, "Applications", list, n);
+}
+
+status_t venafi_op_update_application(struct request *r, json_t *body)
+{
+	json_t *app = json_object_get(body, "Application");
+	if (!json_is_object(app))
+		return invalid(r, "Application must be an object");
+	struct application a;
+	if (read_app(r, app, "ID", &a) != 0)
+		return ST_OK;
+	status_t st = db_vapp_update(r->svc->db, r->arena, &r->auth, &a);
+	if (st == ST_NOT_FOUND)
+		return not_found(r, a.client_id);
+	if (st != ST_OK)
+		return st;
+	venafi_reply_result(r, NULL, VR_SUCCESS, NULL);
+	return ST_OK;
+}
+
+status_t venafi_op_delete_application(struct request *r, json_t *body)
+{
+	struct reader rd = { r, body, NULL };
+	const char *id = rd_string(&rd, "ApplicationId", 1);
+	if (rd.error != NULL)
+		return invalid(r, rd.error);
+	status_t st = db_vapp_delete(r->svc->db, r->arena, &r->auth, id);
+	if (st == ST_NOT_FOUND)
+		return not_found(r, id);
+	if (st != ST_OK)
+		return st;
+	venafi_reply_result(r, NULL, VR_SUCCESS, NULL);
+	return ST_OK;
+}
+
+status_t venafi_op_grant_count(struct request *r, json_t *body)
+{
+	struct reader rd = { r, body, NULL };
+	const char *id = rd_string(&rd, "ApplicationId", 1);
+	if (rd.error != NULL)
+		return invalid(r, rd.error);
+	struct venafi_grant *list;
+	size_t n;
+	long total = 0;
+	status_t st = db_vgrants_enumerate(r->svc->db, r->arena, &r->auth, id, 0, 0, &list, &n, &total);
+	if (st == ST_NOT_FOUND)
+		return not_found(r, id);
+	if (st != ST_OK)
+		return st;
+	venafi_reply_result(r, json_pack("{s:i}", "Count", (int)total), VR_SUCCESS, NULL);
+	return ST_OK;
+}
+
+status_t venafi_op_get_scopes(struct request *r, json_t *body)
+{
+	(void)body;
+	json_t *arr = json_array();
+	for (int i = 0; vscope_table_name(i) != NULL; i++) {
+		json_t *restrictions = json_array();
+		for (const char *const *p = vscope_table_restrictions(i); *p != NULL; p++)
+			json_array_append_new(restrictions, json_string(*p));
+		json_array_append_new(arr, json_pack("{s:s,s:o}", "Scope", vscope_table_name(i),
+						     "RestrictionList", restrictions));
+	}
+	venafi_reply_result(r, json_pack("{s:o}", "Scopes", arr), VR_SUCCESS, NULL);
+	return ST_OK;
+}
+
+status_t venafi_op_enumerate_grants(struct request *r, json_t *body)
+{
+	struct reader rd = { r, body, NULL };
+	const char *id = rd_string(&rd, "ApplicationId", 1);
+	int start = rd_int(&rd, "Start", 0, 0, 1000000000, 0);
+	int count = rd_int(&rd, "Count", 0, 1, ENUMERATE_MAX, ENUMERATE_MAX);
+	if (rd.error != NULL)
+		return invalid(r, rd.error);
+	struct venafi_grant *list;
+	size_t n;
+	long total;
+	status_t st = db_vgrants_enumerate(r->svc->db, r->arena, &r->auth, id, start, count, &list, &n, &total);
+	if (st == ST_NOT_FOUND)
+		return not_found(r, id);
+	if (st != ST_OK)
+		return st;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}",
+			"AccessIssuedOn", list[i].access_issued_on, "Application", list[i].application,
+			"Expires", list[i].expires, "GrantIssuedOn", list[i].grant_issued_on,
+			"GranteePrefixedUniversal", list[i].grantee, "Scope", list[i].scope));
+	venafi_reply_result(r, json_pack("{s:o}", "Grants", arr), VR_SUCCESS, NULL);
+	return ST_OK;
+}
+
+status_t venafi_op_revoke_grants(struct request *r, json_t *body)
+{
+	struct reader rd = { r, body, NULL };
+	const char *id = rd_string(&rd, "ApplicationId", 1);
+	if (rd.error != NULL)
+		return invalid(r, rd.error);
+	long revoked = 0;
+	status_t st = db_vgrants_revoke(r->svc->db, r->arena, &r->auth, id, &revoked);
+	if (st == ST_NOT_FOUND)
+		return not_found(r, id);
+	if (st != ST_OK)
+		return st;
+	venafi_reply_result(r, NULL, VR_SUCCESS, NULL);
+	return ST_OK;
+}

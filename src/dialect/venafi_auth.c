@@ -1,0 +1,171 @@
+/* /vedauth: password grants for identities, refresh with rotation, verify and revoke.
+ * Tokens are random, stored only as hashes; a refresh token works exactly once. */
+#include <string.h>
+#include <time.h>
+
+#include "auth/auth.h"
+#include "auth/crypto.h"
+#include "auth/password.h"
+#include "auth/venafi_scope.h"
+#include "db/db_venafi.h"
+#include "dialect/venafi.h"
+#include "jsonx.h"
+#include "service.h"
+
+static status_t oauth_error(struct request *r, const char *code, const char *description)
+{
+	return error_set(&r->err, ST_BAD_REQUEST, code, description);
+}
+
+static status_t body_object(struct request *r, json_t **body)
+{
+	status_t st = http_body_json(r, body);
+	if (st != ST_OK)
+		return oauth_error(r, "invalid_request", r->err.message);
+	if (!json_is_object(*body))
+		return oauth_error(r, "invalid_request", "The request body must be a JSON object");
+	return ST_OK;
+}
+
+static const char *str(json_t *body, const char *key)
+{
+	json_t *v = json_object_get(body, key);
+	return json_is_string(v) && json_string_length(v) > 0 ? json_string_value(v) : NULL;
+}
+
+static status_t reply_tokens(struct request *r, const char *access, const char *refresh,
+			     const struct venafi_tokens *t, const char *identity, const char *scope,
+			     const char *state)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "access_token", json_string(access));
+	json_object_set_new(o, "expires", json_integer(t->access_expires));
+	json_object_set_new(o, "expires_in", json_integer(t->access_expires - t->access_issued));
+	json_object_set_new(o, "identity", json_string(identity));
+	if (refresh != NULL) {
+		json_object_set_new(o, "refresh_token", json_string(refresh));
+		json_object_set_new(o, "refresh_until", json_integer(t->grant_expires));
+	}
+	json_object_set_new(o, "scope", json_string(scope));
+	if (state != NULL)
+		json_object_set_new(o, "state", json_string(state));
+	json_object_set_new(o, "token_type", json_string("Bearer"));
+	http_reply_header(r, "Cache-Control", "no-store");
+	http_reply_json(r, 200, o);
+	return ST_OK;
+}
+
+status_t venafi_authorize_oauth(struct request *r)
+{
+	json_t *body;
+	status_t st = body_object(r, &body);
+	if (st != ST_OK)
+		return st;
+	const char *client_id = str(body, "client_id"), *username = str(body, "username"),
+		   *password = str(body, "password"), *scope = str(body, "scope");
+	if (client_id == NULL || username == NULL || password == NULL || scope == NULL)
+		return oauth_error(r, "invalid_request", "client_id, username, password and scope are required");
+	struct vscope want, app_scope, app_max, identity_max;
+	const char *err = NULL;
+	if (vscope_parse(r->arena, scope, &want, &err) != 0)
+		return oauth_error(r, "invalid_scope", err);
+
+	struct venafi_login who;
+	st = db_vauth_lookup(r->svc->db, r->arena, client_id, username, &who);
+	if (st == ST_NOT_FOUND) {
+		password_burn(password);
+		return oauth_error(r, "unauthorized_client", "The client_id is not a registered application");
+	}
+	if (st != ST_OK)
+		return st;
+	if (who.identity_id == 0) {
+		password_burn(password);
+		return oauth_error(r, "invalid_grant", "Username/password combination not valid");
+	}
+	if (!password_verify(who.password_hash, password) || !who.enabled)
+		return oauth_error(r, "invalid_grant", "Username/password combination not valid");
+
+	/* what the application allows (Scope or MaximumScope), then what the person may hold */
+	if (vscope_parse(r->arena, who.app_scope, &app_scope, &err) != 0 ||
+	    vscope_parse(r->arena, who.app_maximum_scope, &app_max, &err) != 0 ||
+	    vscope_parse(r->arena, who.identity_maximum_scope, &identity_max, &err) != 0)
+		return error_set(&r->err, ST_INTERNAL, NULL, NULL);
+	struct vscope allowed = vscope_union(&app_scope, &app_max);
+	if (!vscope_fits(&want, &allowed))
+		return oauth_error(r, "invalid_scope", "The scope is outside what the application allows");
+	if (!vscope_fits(&want, &identity_max))
+		return oauth_error(r, "unauthorized_client", "The identity may not be granted this scope");
+
+	const char *access = crypto_random_hex(r->arena, 32);
+	const char *refresh = who.renewable ? crypto_random_hex(r->arena, 32) : NULL;
+	const char *canonical = vscope_format(r->arena, &want);
+	struct venafi_tokens t;
+	st = db_vauth_grant(r->svc->db, r->arena, &who, canonical, vscope_names_literal(r->arena, &want),
+			    crypto_sha256_bytea(r->arena, access),
+			    refresh ? crypto_sha256_bytea(r->arena, refresh) : NULL, &t);
+	if (st != ST_OK)
+		return st;
+	return reply_tokens(r, access, refresh, &t, who.universal, canonical, str(body, "state"));
+}
+
+status_t venafi_authorize_token(struct request *r)
+{
+	json_t *body;
+	status_t st = body_object(r, &body);
+	if (st != ST_OK)
+		return st;
+	const char *client_id = str(body, "client_id"), *refresh = str(body, "refresh_token");
+	if (client_id == NULL || refresh == NULL)
+		return oauth_error(r, "invalid_request", "client_id and refresh_token are required");
+	const char *access = crypto_random_hex(r->arena, 32);
+	const char *next = crypto_random_hex(r->arena, 32);
+	struct venafi_tokens t;
+	st = db_vauth_refresh(r->svc->db, r->arena, client_id, crypto_sha256_bytea(r->arena, refresh),
+			      crypto_sha256_bytea(r->arena, access), crypto_sha256_bytea(r->arena, next), &t);
+	if (st == ST_NOT_FOUND)
+		return oauth_error(r, "invalid_grant", "The refresh token is not valid, or its grant has "
+						       "expired or been revoked");
+	if (st != ST_OK)
+		return st;
+	return reply_tokens(r, access, next, &t, t.identity, t.scope, NULL);
+}
+
+status_t venafi_authorize_verify(struct request *r)
+{
+	const char *hash;
+	status_t st = auth_bearer_hash(r, &hash);
+	if (st != ST_OK)
+		return st;
+	struct venafi_tokens t;
+	st = db_vauth_verify(r->svc->db, r->arena, hash, &t);
+	if (st == ST_NOT_FOUND)
+		return error_set(&r->err, ST_UNAUTHORIZED, NULL, NULL);
+	if (st != ST_OK)
+		return st;
+	long valid_for = t.access_expires - (long)time(NULL);
+	json_t *o = json_object();
+	json_object_set_new(o, "access_issued_on_unix_time", json_integer(t.access_issued));
+	json_object_set_new(o, "application", json_string(t.application));
+	json_object_set_new(o, "expires_unix_time", json_integer(t.access_expires));
+	json_object_set_new(o, "grant_issued_on_unix_time", json_integer(t.grant_issued));
+	json_object_set_new(o, "identity", json_string(t.identity));
+	json_object_set_new(o, "scope", json_string(t.scope));
+	json_object_set_new(o, "valid_for", json_integer(valid_for > 0 ? valid_for : 0));
+	http_reply_json(r, 200, o);
+	return ST_OK;
+}
+
+status_t venafi_revoke_token(struct request *r)
+{
+	const char *hash;
+	status_t st = auth_bearer_hash(r, &hash);
+	if (st != ST_OK)
+		return st;
+	st = db_vauth_revoke(r->svc->db, r->arena, hash);
+	if (st == ST_NOT_FOUND)
+		return error_set(&r->err, ST_UNAUTHORIZED, NULL, NULL);
+	if (st != ST_OK)
+		return st;
+	http_reply_json(r, 200, json_pack("{s:b}", "Success", 1));
+	return ST_OK;
+}
