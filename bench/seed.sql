@@ -16,6 +16,10 @@ SELECT t.id, format('Bench server %s group %s', g, g % 20), 'seeded for bench/ru
 FROM (SELECT id, substr(name, 7)::int AS k FROM tenants WHERE name LIKE 'bench-%') AS t,
      generate_series(1, :per_tenant) AS g
 ORDER BY t.k, g;
+-- bench-1's write set: what the update case rewrites, apart from what the reads read
+INSERT INTO servers (tenant_id, name, description)
+SELECT t.id, format('Bench write %s', g), 'write set for bench/run'
+FROM tenants t, generate_series(1, :per_tenant) AS g WHERE t.name = 'bench-1' ORDER BY g;
 
 INSERT INTO server_configurations (server_id, resource_identifier, access_token_lifetime_minutes)
 SELECT s.id, 'https://bench.example/api/' || s.id, 15
@@ -38,7 +42,8 @@ UPDATE servers s SET azure_service_id = a.id, resource_name = 'srv-' || (s.id - 
 FROM azure_services a, tenants t,
      (SELECT min(s2.id) AS first FROM servers s2 JOIN tenants t2 ON t2.id = s2.tenant_id
       WHERE t2.name = 'bench-1') AS f
-WHERE t.name = 'bench-1' AND a.tenant_id = t.id AND s.tenant_id = t.id;
+WHERE t.name = 'bench-1' AND a.tenant_id = t.id AND s.tenant_id = t.id
+  AND s.description = 'seeded for bench/run';
 
 UPDATE server_configurations c SET client_registration_endpoint = 'https://bench.example/apps',
     authorization_endpoint = 'https://bench.example/authorize', client_id = 'bench-client'

@@ -335,6 +335,10 @@ static void test_list_filter_paging(void)
 		{ "&$filter=endswith(name,'a')%20and%20name%20ge%20'c'", "delta,gamma" },
 		{ "&$filter=displayName%20eq%20'Server%20alpha'", "alpha" },
 		{ "&$filter=name%20eq%20'it''s'", "" },
+		/* LIKE's metacharacters are plain text inside a value */
+		{ "&$filter=contains(name,'%25')", "" },
+		{ "&$filter=startswith(name,'_lpha')", "" },
+		{ "&$filter=endswith(name,'t_')", "" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char path[512], got[512] = "";

@@ -76,8 +76,9 @@ static void connect_now(struct db *db)
 		PQfinish(db->conn);
 	db->prepared = 0;
 	/* application_name lets operators (and tests) find the workers' sessions. */
-	const char *const keys[] = { "dbname", "application_name", NULL };
-	const char *const vals[] = { db->url, "authzd", NULL };
+	/* Generic plans: every statement is planned once per connection, never per request. */
+	const char *const keys[] = { "dbname", "application_name", "options", NULL };
+	const char *const vals[] = { db->url, "authzd", "-c plan_cache_mode=force_generic_plan", NULL };
 	db->conn = PQconnectdbParams(keys, vals, 1);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		log_warn("db: connect failed: %s", one_line(db->conn));

@@ -36,12 +36,15 @@ const struct db_stmt db_auth_stmts[] = {
 		"  INSERT INTO audit_events (tenant_id, credential_id, action, object_type, object_id)"
 		"  VALUES ($2::bigint, $3::bigint, 'login.failed', 'credential', left($1, 256))"
 		") SELECT failures FROM f", 3 },
+	/* last_used_at is kept to the minute: writing it on every login would queue all
+	 * logins of one credential behind a single row lock. */
 	[S_ISSUE] = { "token_issue",
 		"WITH t AS ("
 		"  INSERT INTO access_tokens (token_hash, refresh_token_hash, credential_id, expires_at)"
 		"  VALUES ($1::bytea, $2::bytea, $3, now() + make_interval(secs => $4::int))"
 		"  RETURNING created_at, expires_at"
 		"), u AS (UPDATE api_credentials SET last_used_at = now() WHERE id = $3"
+		"    AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')"
 		"), f AS (DELETE FROM login_failures WHERE client_id = $5"
 		"), ev AS ("
 		"  INSERT INTO audit_events (tenant_id, credential_id, action, object_type, object_id, after)"

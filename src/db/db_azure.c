@@ -9,6 +9,9 @@
 #include <jansson.h>
 
 #include "db/db_auth.h"
+
+/* Configuration rows are joined with LATERAL ... LIMIT 1 so every plan, generic ones
+ * included, looks them up by key instead of merge-joining the whole table. */
 #include "jsonx.h"
 #include "log.h"
 
@@ -70,20 +73,57 @@ enum { C_ID, C_RNAME, C_NAME, C_DESC, C_VERSION, C_SUB, C_RG, C_SVC, C_REG, C_AU
 	" 'bearerTokenSendingMethods', $22::jsonb, 'tokenBodyParameters', $23::jsonb)"
 #define DIFF(x, y) "(SELECT jsonb_object_agg(key, value) FROM jsonb_each(" x ") WHERE (" y ")->key IS DISTINCT FROM value)"
 
-/* $6 filter: every (field, operator) clause holds for all of its values. */
-#define FILTER_ON(col, key) \
-	" AND lower(" col ") = ALL (SELECT lower(v) FROM jsonb_array_elements_text($6::jsonb #> '{" key ",eq}') v)" \
-	" AND lower(" col ") <> ALL (SELECT lower(v) FROM jsonb_array_elements_text($6::jsonb #> '{" key ",ne}') v)" \
-	" AND lower(" col ") COLLATE \"C\" > ALL (SELECT lower(v) COLLATE \"C\" FROM jsonb_array_elements_text($6::jsonb #> '{" key ",gt}') v)" \
-	" AND lower(" col ") COLLATE \"C\" < ALL (SELECT lower(v) COLLATE \"C\" FROM jsonb_array_elements_text($6::jsonb #> '{" key ",lt}') v)" \
-	" AND lower(" col ") COLLATE \"C\" >= ALL (SELECT lower(v) COLLATE \"C\" FROM jsonb_array_elements_text($6::jsonb #> '{" key ",ge}') v)" \
-	" AND lower(" col ") COLLATE \"C\" <= ALL (SELECT lower(v) COLLATE \"C\" FROM jsonb_array_elements_text($6::jsonb #> '{" key ",le}') v)" \
-	" AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($6::jsonb #> '{" key ",contains}') v" \
-	"   WHERE strpos(lower(" col "), lower(v)) = 0)" \
-	" AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($6::jsonb #> '{" key ",startswith}') v" \
-	"   WHERE left(lower(" col "), length(v)) <> lower(v))" \
-	" AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($6::jsonb #> '{" key ",endswith}') v" \
-	"   WHERE right(lower(" col "), length(v)) <> lower(v))"
+/* $6 filter, unpacked once per statement into arrays (flt), so each row costs a few array
+ * comparisons: every (field, operator) clause must hold for all of its values. contains,
+ * substringof, startswith and endswith become LIKE patterns with the value escaped. */
+#define LIKE_ESC(v) "replace(replace(replace(lower(" v "), '\\', '\\\\'), '%', '\\%'), '_', '\\_')"
+#define FLT_ARRAYS(key, p) \
+	" ARRAY(SELECT lower(v) FROM jsonb_array_elements_text($6::jsonb #> '{" key ",eq}') v) AS " p "eq," \
+	" ARRAY(SELECT lower(v) FROM jsonb_array_elements_text($6::jsonb #> '{" key ",ne}') v) AS " p "ne," \
+	" ARRAY(SELECT lower(v) FROM jsonb_array_elements_text($6::jsonb #> '{" key ",gt}') v) AS " p "gt," \
+	" ARRAY(SELECT lower(v) FROM jsonb_array_elements_text($6::jsonb #> '{" key ",lt}') v) AS " p "lt," \
+	" ARRAY(SELECT lower(v) FROM jsonb_array_elements_text($6::jsonb #> '{" key ",ge}') v) AS " p "ge," \
+	" ARRAY(SELECT lower(v) FROM jsonb_array_elements_text($6::jsonb #> '{" key ",le}') v) AS " p "le," \
+	" ARRAY(SELECT '%' || " LIKE_ESC("v") " || '%' FROM jsonb_array_elements_text($6::jsonb #> '{" key ",contains}') v" \
+	"   UNION ALL SELECT " LIKE_ESC("v") " || '%' FROM jsonb_array_elements_text($6::jsonb #> '{" key ",startswith}') v" \
+	"   UNION ALL SELECT '%' || " LIKE_ESC("v") " FROM jsonb_array_elements_text($6::jsonb #> '{" key ",endswith}') v)" \
+	"   AS " p "like"
+#define FILTER_ON(col, p) \
+	" AND lower(" col ") = ALL (flt." p "eq) AND lower(" col ") <> ALL (flt." p "ne)" \
+	" AND lower(" col ") COLLATE \"C\" > ALL (flt." p "gt) AND lower(" col ") COLLATE \"C\" < ALL (flt." p "lt)" \
+	" AND lower(" col ") COLLATE \"C\" >= ALL (flt." p "ge) AND lower(" col ") COLLATE \"C\" <= ALL (flt." p "le)" \
+	" AND lower(" col ") LIKE ALL (flt." p "like)"
+
+/* A page of servers, its lists aggregated once per list rather than once per row. */
+#define PAGE_SELECT \
+	" SELECT " DB_AUTH_COLUMNS ", (SELECT count(*) FROM svc), (SELECT count(*) FROM f), srv.*" \
+	" FROM auth LEFT JOIN LATERAL (" \
+	"  SELECT s.id, s.resource_name, s.name, s.description, s.version," \
+	"   svc.subscription_id, svc.resource_group, svc.service_name," \
+	"   c.client_registration_endpoint, c.authorization_endpoint, c.token_endpoint, c.client_id," \
+	"   c.default_scope, c.support_state, c.use_in_test_console, c.use_in_api_documentation," \
+	"   coalesce(gt.v, '[]')::text, coalesce(am.v, '[]')::text, coalesce(ca.v, '[]')::text," \
+	"   coalesce(bt.v, '[]')::text, coalesce(tp.v, '[]')::text" \
+	"  FROM page JOIN servers s ON s.id = page.id JOIN svc ON true" \
+	"  JOIN LATERAL (SELECT * FROM server_configurations c WHERE c.server_id = s.id LIMIT 1) AS c ON true" \
+	"  LEFT JOIN gt ON gt.server_id = s.id LEFT JOIN am ON am.server_id = s.id" \
+	"  LEFT JOIN ca ON ca.server_id = s.id LEFT JOIN bt ON bt.server_id = s.id" \
+	"  LEFT JOIN tp ON tp.server_id = s.id" \
+	"  ORDER BY lower(s.resource_name) COLLATE \"C\", s.id) AS srv ON true"
+#define PAGE_LISTS \
+	", page AS (SELECT id FROM f ORDER BY lower(resource_name) COLLATE \"C\", id LIMIT $7 OFFSET $8)" \
+	", gt AS (SELECT sg.server_id, jsonb_agg(g.name ORDER BY sg.position, g.id) AS v FROM page" \
+	"   JOIN server_grant_types sg ON sg.server_id = page.id JOIN grant_types g ON g.id = sg.grant_type_id" \
+	"   GROUP BY sg.server_id)" \
+	", am AS (SELECT m.server_id, jsonb_agg(m.method ORDER BY m.position) AS v FROM page" \
+	"   JOIN server_authorization_methods m ON m.server_id = page.id GROUP BY m.server_id)" \
+	", ca AS (SELECT m.server_id, jsonb_agg(m.method ORDER BY m.position) AS v FROM page" \
+	"   JOIN server_client_authentication_methods m ON m.server_id = page.id GROUP BY m.server_id)" \
+	", bt AS (SELECT m.server_id, jsonb_agg(m.method ORDER BY m.position) AS v FROM page" \
+	"   JOIN server_bearer_token_sending_methods m ON m.server_id = page.id GROUP BY m.server_id)" \
+	", tp AS (SELECT p.server_id, jsonb_agg(jsonb_build_object('name', p.name, 'value', p.value)" \
+	"   ORDER BY p.position) AS v FROM page JOIN server_token_body_parameters p ON p.server_id = page.id" \
+	"   GROUP BY p.server_id)"
 
 /* Replaces one ordered method list of every server in s with the JSON array $p. */
 #define METHOD_LIST(cte, table, p) \
@@ -93,25 +133,26 @@ enum { C_ID, C_RNAME, C_NAME, C_DESC, C_VERSION, C_SUB, C_RG, C_SVC, C_REG, C_AU
 	"  SELECT s.id, t.m, t.ord - 1 FROM s, jsonb_array_elements_text(" p "::jsonb) WITH ORDINALITY AS t(m, ord)" \
 	"  ON CONFLICT (server_id, method) DO UPDATE SET position = excluded.position),"
 
-enum { S_GET, S_LIST, S_SECRETS, S_PUT, S_DELETE };
+enum { S_GET, S_LIST, S_LIST_FILTERED, S_SECRETS, S_PUT, S_DELETE };
 
 const struct db_stmt db_azure_stmts[] = {
 	[S_GET] = { "azure_get",
 		"WITH " DB_AUTH_CTE ", " SVC_CTE
 		" SELECT " DB_AUTH_COLUMNS ", (SELECT count(*) FROM svc), 0, srv.* FROM auth LEFT JOIN ("
 		"  SELECT " SERVER_COLUMNS " FROM svc JOIN servers s ON s.azure_service_id = svc.id"
-		"  JOIN server_configurations c ON c.server_id = s.id"
+		"  JOIN LATERAL (SELECT * FROM server_configurations c WHERE c.server_id = s.id LIMIT 1) AS c ON true"
 		"  WHERE lower(s.resource_name) = lower($6)) AS srv ON true", 6 },
+	/* $6 (filter) is unused here but keeps both list statements' parameters alike */
 	[S_LIST] = { "azure_list",
 		"WITH " DB_AUTH_CTE ", " SVC_CTE ", f AS ("
 		"  SELECT s.id, s.resource_name FROM svc JOIN servers s ON s.azure_service_id = svc.id"
-		"  WHERE true" FILTER_ON("s.resource_name", "name") FILTER_ON("s.name", "displayName")
-		"), page AS (SELECT id FROM f ORDER BY lower(resource_name) COLLATE \"C\", id LIMIT $7 OFFSET $8)"
-		" SELECT " DB_AUTH_COLUMNS ", (SELECT count(*) FROM svc), (SELECT count(*) FROM f), srv.*"
-		" FROM auth LEFT JOIN LATERAL ("
-		"  SELECT " SERVER_COLUMNS " FROM page JOIN servers s ON s.id = page.id JOIN svc ON true"
-		"  JOIN server_configurations c ON c.server_id = s.id"
-		"  ORDER BY lower(s.resource_name) COLLATE \"C\", s.id) AS srv ON true", 8 },
+		"  WHERE $6::jsonb IS NOT NULL)" PAGE_LISTS PAGE_SELECT, 8 },
+	[S_LIST_FILTERED] = { "azure_list_filtered",
+		"WITH " DB_AUTH_CTE ", " SVC_CTE ", flt AS (SELECT" FLT_ARRAYS("name", "n_") ","
+		FLT_ARRAYS("displayName", "d_") "), f AS ("
+		"  SELECT s.id, s.resource_name FROM svc JOIN servers s ON s.azure_service_id = svc.id, flt"
+		"  WHERE true" FILTER_ON("s.resource_name", "n_") FILTER_ON("s.name", "d_") ")"
+		PAGE_LISTS PAGE_SELECT, 8 },
 	[S_SECRETS] = { "azure_secrets",
 		"WITH " DB_AUTH_CTE ", " SVC_CTE
 		" SELECT " DB_AUTH_COLUMNS ", (SELECT count(*) FROM svc), 0, srv.* FROM auth LEFT JOIN ("
@@ -135,7 +176,7 @@ const struct db_stmt db_azure_stmts[] = {
 		"), old AS ("
 		"  SELECT s.id, s.version, " STORED_DOC " AS doc"
 		"  FROM svc JOIN servers s ON s.azure_service_id = svc.id"
-		"  JOIN server_configurations c ON c.server_id = s.id"
+		"  JOIN LATERAL (SELECT * FROM server_configurations c WHERE c.server_id = s.id LIMIT 1) AS c ON true"
 		"  WHERE lower(s.resource_name) = lower($6) FOR UPDATE OF s"
 		"), pre AS (SELECT CASE"
 		"    WHEN NOT EXISTS (SELECT 1 FROM svc) THEN 404"
@@ -206,7 +247,7 @@ const struct db_stmt db_azure_stmts[] = {
 		"WITH " DB_AUTH_CTE ", " SVC_CTE ", old AS ("
 		"  SELECT s.id, s.version, " STORED_DOC " AS doc"
 		"  FROM svc JOIN servers s ON s.azure_service_id = svc.id"
-		"  JOIN server_configurations c ON c.server_id = s.id"
+		"  JOIN LATERAL (SELECT * FROM server_configurations c WHERE c.server_id = s.id LIMIT 1) AS c ON true"
 		"  WHERE lower(s.resource_name) = lower($6) FOR UPDATE OF s"
 		"), pre AS (SELECT CASE"
 		"    WHEN NOT EXISTS (SELECT 1 FROM svc) THEN 404"
@@ -331,7 +372,7 @@ status_t db_azure_list(struct db *db, arena_t *a, struct auth *auth, const struc
 	status_t st;
 	const char *p[8] = { auth->token_hash, auth->scopes, svc->subscription_id, svc->resource_group,
 			     svc->service_name, filter_json ? filter_json : "{}", i64(a, top), i64(a, skip) };
-	PGresult *res = db_exec(db, a, &db_azure_stmts[S_LIST], p, &st, NULL);
+	PGresult *res = db_exec(db, a, &db_azure_stmts[filter_json ? S_LIST_FILTERED : S_LIST], p, &st, NULL);
 	if (res == NULL)
 		return st;
 	if ((st = db_auth_result(res, auth)) != ST_OK)

@@ -5,6 +5,9 @@
 
 #include "db/db_auth.h"
 
+/* Configuration rows are joined with LATERAL ... LIMIT 1 so every plan, generic ones
+ * included, looks them up by key instead of merge-joining the whole table. */
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,7 +72,7 @@ const struct db_stmt db_server_stmts[] = {
 	[S_UPDATE] = { "server_update",
 		"WITH " DB_AUTH_CTE ", old AS ("
 		"  SELECT s.id, s.tenant_id, " SERVER_DOC " AS doc"
-		"  FROM servers s JOIN server_configurations c ON c.server_id = s.id"
+		"  FROM servers s JOIN LATERAL (SELECT * FROM server_configurations c WHERE c.server_id = s.id LIMIT 1) AS c ON true"
 		"  WHERE s.id = $9 AND s.tenant_id = (SELECT tenant_id FROM ok) FOR UPDATE OF s"
 		"), s AS ("
 		"  UPDATE servers SET name = $3, description = $4, version = version + 1,"
@@ -97,20 +100,20 @@ const struct db_stmt db_server_stmts[] = {
 		"WITH " DB_AUTH_CTE
 		" SELECT " DB_AUTH_COLUMNS ", s.* FROM auth LEFT JOIN ("
 		"  SELECT " SERVER_COLUMNS
-		"  FROM servers s JOIN server_configurations c ON c.server_id = s.id"
+		"  FROM servers s JOIN LATERAL (SELECT * FROM server_configurations c WHERE c.server_id = s.id LIMIT 1) AS c ON true"
 		"  WHERE s.id = $3 AND s.tenant_id = (SELECT tenant_id FROM ok)) AS s ON true", 3 },
 	[S_LIST] = { "server_list",
 		"WITH " DB_AUTH_CTE
 		" SELECT " DB_AUTH_COLUMNS ", s.* FROM auth LEFT JOIN LATERAL ("
 		"  SELECT " SERVER_COLUMNS
-		"  FROM servers s JOIN server_configurations c ON c.server_id = s.id"
+		"  FROM servers s JOIN LATERAL (SELECT * FROM server_configurations c WHERE c.server_id = s.id LIMIT 1) AS c ON true"
 		"  WHERE s.tenant_id = auth.tenant_id AND auth.status = 200"
 		"    AND ($3::text IS NULL OR strpos(lower(s.name), lower($3)) > 0)"
 		"  ORDER BY s.id LIMIT $4) AS s ON true ORDER BY s.id", 4 },
 	[S_DELETE] = { "server_delete",
 		"WITH " DB_AUTH_CTE ", old AS ("
 		"  SELECT s.id, " SERVER_DOC " AS doc"
-		"  FROM servers s JOIN server_configurations c ON c.server_id = s.id"
+		"  FROM servers s JOIN LATERAL (SELECT * FROM server_configurations c WHERE c.server_id = s.id LIMIT 1) AS c ON true"
 		"  WHERE s.id = $3 AND s.tenant_id = (SELECT tenant_id FROM ok) FOR UPDATE OF s"
 		"), s AS ("
 		"  DELETE FROM servers WHERE id = (SELECT id FROM old) RETURNING id, tenant_id"
