@@ -94,6 +94,14 @@ static void handle(struct service *svc, FCGX_Request *fr, arena_t *a)
 	FCGX_PutStr(head, (int)head_len, fr->out);
 	if (r.method != HTTP_HEAD && r.resp.body_len > 0)
 		FCGX_PutStr(r.resp.body, (int)r.resp.body_len, fr->out);
+
+	/* Read the rest of stdin (at least its empty closing record) so nothing is left
+	 * unread, then close plainly: libfcgi's default close shuts down, then waits for
+	 * nginx to hang up first, holding the worker for a round trip on every request. */
+	char drain[4096];
+	while (FCGX_GetStr(drain, sizeof(drain), fr->in) > 0)
+		;
+	FCGX_Detach(fr);
 }
 
 int worker_run(const struct config *cfg, const struct router *rt, int listen_fd)
