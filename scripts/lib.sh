@@ -106,7 +106,7 @@ authzd_setup() {
     HTTP_PORT="${AUTHZD_HTTP_PORT:-8080}"
     HTTPS_PORT="${AUTHZD_HTTPS_PORT:-8443}"
     PG_PORT="${AUTHZD_PG_PORT:-5439}"
-    WORKERS="${AUTHZD_WORKERS:-$(nproc 2>/dev/null || echo 2)}"
+    WORKERS="${AUTHZD_WORKERS:-$(( $(nproc 2>/dev/null || echo 2) * 4 ))}"
     LOG_LEVEL="${AUTHZD_LOG_LEVEL:-info}"
     MAX_BODY_BYTES="${AUTHZD_MAX_BODY_BYTES:-1048576}"
     TOKEN_TTL="${AUTHZD_ACCESS_TOKEN_TTL_SECONDS:-36000}"

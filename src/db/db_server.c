@@ -21,9 +21,7 @@
 	"c.access_token_lifetime_minutes, c.refresh_token_lifetime_minutes, " \
 	"(SELECT coalesce(json_agg(a.audience ORDER BY a.position), '[]') " \
 	"   FROM server_audiences a WHERE a.server_id = s.id)::text AS audiences, " \
-	"s.version, " \
-	"to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created, " \
-	"to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS updated "
+	"s.version "
 
 /* The audited document of a server: what before/after of an audit event compare. */
 #define SERVER_DOC \
@@ -42,7 +40,7 @@
 
 /* Columns after the DB_AUTH_NCOLS auth columns. */
 enum { COL_ID, COL_NAME, COL_DESCRIPTION, COL_RESOURCE, COL_ACCESS, COL_REFRESH, COL_AUDIENCES,
-       COL_VERSION, COL_CREATED, COL_UPDATED };
+       COL_VERSION };
 
 enum { S_INSERT, S_UPDATE, S_GET, S_LIST, S_DELETE };
 
@@ -199,8 +197,6 @@ static status_t row_to_server(arena_t *a, PGresult *res, int i, struct server *o
 	out->access_ttl_minutes = atoi(PQgetvalue(res, i, o + COL_ACCESS));
 	out->refresh_ttl_minutes = atoi(PQgetvalue(res, i, o + COL_REFRESH));
 	out->version = atoi(PQgetvalue(res, i, o + COL_VERSION));
-	out->created_at = PQgetvalue(res, i, o + COL_CREATED);
-	out->updated_at = PQgetvalue(res, i, o + COL_UPDATED);
 
 	json_t *arr = json_loads(PQgetvalue(res, i, o + COL_AUDIENCES), 0, NULL);
 	if (!json_is_array(arr)) {

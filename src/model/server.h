@@ -39,9 +39,7 @@ struct server {
 	size_t naudiences;
 	int access_ttl_minutes;
 	int refresh_ttl_minutes;
-	int version;
-	const char *created_at;              /* ISO 8601, from the database */
-	const char *updated_at;
+	int version;                         /* bumped by every write: the ETag */
 
 	/* OAuth client settings (the Azure dialect's properties) */
 	const char *resource_name;           /* Azure authsid; NULL for other dialects */
