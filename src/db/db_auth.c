@@ -20,12 +20,12 @@ const struct db_stmt db_auth_stmts[] = {
 		"  coalesce(ceil(extract(epoch FROM f.window_started_at + " WINDOW " - now()))::int, 0)"
 		" FROM (SELECT 1) AS one"
 		" LEFT JOIN api_credentials c ON c.client_id = $1"
-		" LEFT JOIN login_failures f ON f.client_id = $1"
+		" LEFT JOIN login_failures f ON f.client_id = left($1, 256)"
 		"   AND f.window_started_at > now() - " WINDOW, 2 },
 	[S_FAILED] = { "login_failed",
 		"WITH f AS ("
 		"  INSERT INTO login_failures AS lf (client_id, failures, window_started_at)"
-		"  VALUES ($1, 1, now())"
+		"  VALUES (left($1, 256), 1, now())"
 		"  ON CONFLICT (client_id) DO UPDATE SET"
 		"    failures = CASE WHEN lf.window_started_at > now() - " WINDOW
 		"                    THEN lf.failures + 1 ELSE 1 END,"
@@ -45,7 +45,7 @@ const struct db_stmt db_auth_stmts[] = {
 		"  RETURNING created_at, expires_at"
 		"), u AS (UPDATE api_credentials SET last_used_at = now() WHERE id = $3"
 		"    AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')"
-		"), f AS (DELETE FROM login_failures WHERE client_id = $5"
+		"), f AS (DELETE FROM login_failures WHERE client_id = left($5, 256)"
 		"), ev AS ("
 		"  INSERT INTO audit_events (tenant_id, credential_id, action, object_type, object_id, after)"
 		"  SELECT $6::bigint, $3, 'token.issue', 'access_token', left(encode($1::bytea, 'hex'), 12),"

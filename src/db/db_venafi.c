@@ -35,7 +35,8 @@ const struct db_stmt db_venafi_stmts[] = {
 		"WITH " DB_AUTH_ANY_CTE ", want AS ("
 		"  SELECT v, ord FROM jsonb_array_elements_text($3::jsonb) WITH ORDINALITY AS w(v, ord))"
 		" SELECT " DB_AUTH_COLUMNS ", y.* FROM auth LEFT JOIN LATERAL ("
-		"  SELECT " APP_COLS ", want.ord FROM want JOIN applications x ON x.client_id = want.v"
+		"  SELECT " APP_COLS ", want.ord FROM want JOIN LATERAL ("
+		"    SELECT * FROM applications a WHERE a.client_id = want.v LIMIT 1) AS x ON true"
 		"  WHERE x.tenant_id = auth.tenant_id AND auth.status = 200) AS y ON true ORDER BY y.ord", 3 },
 	[S_ENUM] = { "vapp_enumerate",
 		"WITH " DB_AUTH_ANY_CTE

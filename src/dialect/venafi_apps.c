@@ -119,6 +119,12 @@ static int read_app(struct request *r, json_t *obj, const char *id_key, struct a
 		rd.error = "ApplicationId must be at most 128 characters long";
 	if (rd.error == NULL && strlen(a->name) > 255)
 		rd.error = "Name must be at most 255 characters long";
+	if (rd.error == NULL && a->description != NULL && strlen(a->description) > 2000)
+		rd.error = "Description must be at most 2000 characters long";
+	if (rd.error == NULL && a->vendor != NULL && strlen(a->vendor) > 255)
+		rd.error = "Vendor must be at most 255 characters long";
+	if (rd.error == NULL && a->url != NULL && strlen(a->url) > 2048)
+		rd.error = "Url must be at most 2048 characters long";
 	if (rd.error != NULL) {
 		invalid(r, rd.error);
 		return -1;
