@@ -195,3 +195,13 @@ PGresult *db_exec_sql(struct db *db, arena_t *a, const char *sql, status_t *st)
 	}
 	return finish(db, a, PQexec(db->conn, sql), st, NULL);
 }
+
+char *db_i64(arena_t *a, int64_t v)
+{
+	return arena_sprintf(a, "%lld", (long long)v);
+}
+
+const char *db_text_or_null(PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}

@@ -4,6 +4,8 @@
 #ifndef AUTHZD_DB_H
 #define AUTHZD_DB_H
 
+#include <stdint.h>
+
 #include <libpq-fe.h>
 
 #include "arena.h"
@@ -35,6 +37,11 @@ PGresult *db_exec(struct db *db, arena_t *a, const struct db_stmt *stmt,
 /* Runs a one-off query (migrations, readiness). Same ownership and status rules. */
 PGresult *db_exec_sql(struct db *db, arena_t *a, const char *sql, status_t *st);
 PGconn *db_conn(struct db *db);
+
+/* A parameter's text for an integer, in the arena. */
+char *db_i64(arena_t *a, int64_t v);
+/* A column's text, or NULL for SQL NULL (PQgetvalue gives "" for both). */
+const char *db_text_or_null(PGresult *res, int row, int col);
 
 /* Statement tables of the db_*.c modules, each ending with a {NULL} row. */
 extern const struct db_stmt db_server_stmts[];

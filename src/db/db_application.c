@@ -58,16 +58,6 @@ const struct db_stmt db_application_stmts[] = {
 	{ NULL, NULL, 0 },
 };
 
-static char *i64(arena_t *a, int64_t v)
-{
-	return arena_sprintf(a, "%lld", (long long)v);
-}
-
-static const char *opt(PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
-}
-
 static void row_to_app(PGresult *res, int i, struct application *out)
 {
 	const int o = DATA0;
@@ -76,11 +66,11 @@ static void row_to_app(PGresult *res, int i, struct application *out)
 	out->uuid = PQgetvalue(res, i, o + 1);
 	out->client_id = PQgetvalue(res, i, o + 2);
 	out->name = PQgetvalue(res, i, o + 3);
-	out->description = opt(res, i, o + 4);
-	out->vendor = opt(res, i, o + 5);
-	out->url = opt(res, i, o + 6);
-	out->scope = opt(res, i, o + 7);
-	out->maximum_scope = opt(res, i, o + 8);
+	out->description = db_text_or_null(res, i, o + 4);
+	out->vendor = db_text_or_null(res, i, o + 5);
+	out->url = db_text_or_null(res, i, o + 6);
+	out->scope = db_text_or_null(res, i, o + 7);
+	out->maximum_scope = db_text_or_null(res, i, o + 8);
 	out->access_validity_seconds = atoi(PQgetvalue(res, i, o + 9));
 	out->grant_validity_seconds = atoi(PQgetvalue(res, i, o + 10));
 	out->renewable = PQgetvalue(res, i, o + 11)[0] == 't';
@@ -88,8 +78,7 @@ static void row_to_app(PGresult *res, int i, struct application *out)
 	out->updated_at = PQgetvalue(res, i, o + 13);
 }
 
-/* The application's fields as parameters $4..$12 (p[3..11]) of insert and update. */
-static void app_params(arena_t *a, const struct application *app, const char **p)
+void db_application_params(arena_t *a, const struct application *app, const char **p)
 {
 	p[3] = app->name;
 	p[4] = app->description;
@@ -97,8 +86,8 @@ static void app_params(arena_t *a, const struct application *app, const char **p
 	p[6] = app->url;
 	p[7] = app->scope;
 	p[8] = app->maximum_scope;
-	p[9] = i64(a, app->access_validity_seconds);
-	p[10] = i64(a, app->grant_validity_seconds);
+	p[9] = db_i64(a, app->access_validity_seconds);
+	p[10] = db_i64(a, app->grant_validity_seconds);
 	p[11] = app->renewable ? "true" : "false";
 }
 
@@ -123,7 +112,7 @@ status_t db_application_insert(struct db *db, arena_t *a, struct auth *auth, str
 			       const char *secret_hash)
 {
 	const char *p[13] = { auth->token_hash, auth->scopes, app->client_id };
-	app_params(a, app, p);          /* $4..$12 */
+	db_application_params(a, app, p);          /* $4..$12 */
 	p[12] = secret_hash;
 	status_t st = one(db, a, S_INSERT, p, auth, app);
 	return st == ST_NOT_FOUND ? ST_INTERNAL : st;
@@ -151,21 +140,21 @@ status_t db_application_list(struct db *db, arena_t *a, struct auth *auth, struc
 status_t db_application_get(struct db *db, arena_t *a, struct auth *auth, int64_t id,
 			    struct application *out)
 {
-	const char *p[3] = { auth->token_hash, auth->scopes, i64(a, id) };
+	const char *p[3] = { auth->token_hash, auth->scopes, db_i64(a, id) };
 	return one(db, a, S_GET, p, auth, out);
 }
 
 status_t db_application_update(struct db *db, arena_t *a, struct auth *auth, struct application *app)
 {
-	const char *p[12] = { auth->token_hash, auth->scopes, i64(a, app->id) };
-	app_params(a, app, p);
+	const char *p[12] = { auth->token_hash, auth->scopes, db_i64(a, app->id) };
+	db_application_params(a, app, p);
 	return one(db, a, S_UPDATE, p, auth, app);
 }
 
 status_t db_application_delete(struct db *db, arena_t *a, struct auth *auth, int64_t id)
 {
 	status_t st;
-	const char *p[3] = { auth->token_hash, auth->scopes, i64(a, id) };
+	const char *p[3] = { auth->token_hash, auth->scopes, db_i64(a, id) };
 	PGresult *res = db_exec(db, a, &db_application_stmts[S_DELETE], p, &st, NULL);
 	if (res == NULL)
 		return st;

@@ -23,4 +23,8 @@ status_t db_application_get(struct db *db, arena_t *a, struct auth *auth, int64_
 status_t db_application_update(struct db *db, arena_t *a, struct auth *auth, struct application *app);
 status_t db_application_delete(struct db *db, arena_t *a, struct auth *auth, int64_t id);
 
+/* The application's fields as statement parameters $4..$12 (p[3..11]): name, description,
+ * vendor, url, scope, maximum scope, access and grant validity, renewable. */
+void db_application_params(arena_t *a, const struct application *app, const char **p);
+
 #endif

@@ -95,11 +95,6 @@ const struct db_stmt db_auth_stmts[] = {
 	{ NULL, NULL, 0 },
 };
 
-static char *i64(arena_t *a, int64_t v)
-{
-	return arena_sprintf(a, "%lld", (long long)v);
-}
-
 status_t db_auth_result(PGresult *res, struct auth *a)
 {
 	if (PQntuples(res) < 1)
@@ -131,7 +126,7 @@ status_t db_login_lookup(struct db *db, arena_t *a, const char *client_id, int d
 			 struct db_login *out)
 {
 	status_t st;
-	const char *p[2] = { client_id, i64(a, default_ttl) };
+	const char *p[2] = { client_id, db_i64(a, default_ttl) };
 	memset(out, 0, sizeof(*out));
 	PGresult *res = db_exec(db, a, &db_auth_stmts[S_LOOKUP], p, &st, NULL);
 	if (res == NULL)
@@ -153,8 +148,8 @@ status_t db_login_failed(struct db *db, arena_t *a, const char *client_id,
 			 const struct db_login *who, int *failures)
 {
 	status_t st;
-	const char *p[3] = { client_id, who->credential_id ? i64(a, who->tenant_id) : NULL,
-			     who->credential_id ? i64(a, who->credential_id) : NULL };
+	const char *p[3] = { client_id, who->credential_id ? db_i64(a, who->tenant_id) : NULL,
+			     who->credential_id ? db_i64(a, who->credential_id) : NULL };
 	PGresult *res = db_exec(db, a, &db_auth_stmts[S_FAILED], p, &st, NULL);
 	if (res == NULL)
 		return st;
@@ -167,8 +162,8 @@ status_t db_token_issue(struct db *db, arena_t *a, const struct db_login *who,
 			struct db_token *out)
 {
 	status_t st;
-	const char *p[6] = { token_hash, refresh_hash, i64(a, who->credential_id),
-			     i64(a, who->token_ttl_seconds), client_id, i64(a, who->tenant_id) };
+	const char *p[6] = { token_hash, refresh_hash, db_i64(a, who->credential_id),
+			     db_i64(a, who->token_ttl_seconds), client_id, db_i64(a, who->tenant_id) };
 	PGresult *res = db_exec(db, a, &db_auth_stmts[S_ISSUE], p, &st, NULL);
 	if (res == NULL)
 		return st;
@@ -181,7 +176,7 @@ status_t db_token_revoke(struct db *db, arena_t *a, const struct db_login *who,
 			 const char *token_hash, int *revoked)
 {
 	status_t st;
-	const char *p[3] = { token_hash, i64(a, who->credential_id), i64(a, who->tenant_id) };
+	const char *p[3] = { token_hash, db_i64(a, who->credential_id), db_i64(a, who->tenant_id) };
 	PGresult *res = db_exec(db, a, &db_auth_stmts[S_REVOKE], p, &st, NULL);
 	if (res == NULL)
 		return st;
@@ -194,7 +189,7 @@ status_t db_credential_create(struct db *db, arena_t *a, const char *tenant, con
 			      const char *description, int64_t *tenant_id)
 {
 	status_t st;
-	const char *p[6] = { tenant, client_id, secret_hash, scopes, i64(a, ttl), description };
+	const char *p[6] = { tenant, client_id, secret_hash, scopes, db_i64(a, ttl), description };
 	PGresult *res = db_exec(db, a, &db_auth_stmts[S_CRED_CREATE], p, &st, NULL);
 	if (res == NULL)
 		return st;

@@ -264,16 +264,6 @@ const struct db_stmt db_azure_stmts[] = {
 	{ NULL, NULL, 0 },
 };
 
-static char *i64(arena_t *a, int64_t v)
-{
-	return arena_sprintf(a, "%lld", (long long)v);
-}
-
-static const char *nullable_str(PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
-}
-
 static int parse_list(arena_t *a, const char *text, struct strlist *out)
 {
 	json_t *arr = json_loads(text, 0, NULL);
@@ -316,16 +306,16 @@ static status_t row_to_server(arena_t *a, PGresult *res, int i, struct azure_ser
 	s->id = strtoll(PQgetvalue(res, i, o + C_ID), NULL, 10);
 	s->resource_name = PQgetvalue(res, i, o + C_RNAME);
 	s->name = PQgetvalue(res, i, o + C_NAME);
-	s->description = nullable_str(res, i, o + C_DESC);
+	s->description = db_text_or_null(res, i, o + C_DESC);
 	s->version = atoi(PQgetvalue(res, i, o + C_VERSION));
 	out->svc_subscription_id = PQgetvalue(res, i, o + C_SUB);
 	out->svc_resource_group = PQgetvalue(res, i, o + C_RG);
 	out->svc_service_name = PQgetvalue(res, i, o + C_SVC);
-	s->client_registration_endpoint = nullable_str(res, i, o + C_REG);
-	s->authorization_endpoint = nullable_str(res, i, o + C_AUTHZ);
-	s->token_endpoint = nullable_str(res, i, o + C_TOKEN);
-	s->client_id = nullable_str(res, i, o + C_CLIENT);
-	s->default_scope = nullable_str(res, i, o + C_SCOPE);
+	s->client_registration_endpoint = db_text_or_null(res, i, o + C_REG);
+	s->authorization_endpoint = db_text_or_null(res, i, o + C_AUTHZ);
+	s->token_endpoint = db_text_or_null(res, i, o + C_TOKEN);
+	s->client_id = db_text_or_null(res, i, o + C_CLIENT);
+	s->default_scope = db_text_or_null(res, i, o + C_SCOPE);
 	s->support_state = PQgetvalue(res, i, o + C_STATE)[0] == 't';
 	s->use_in_test_console = PQgetvalue(res, i, o + C_CONSOLE)[0] == 't';
 	s->use_in_api_documentation = PQgetvalue(res, i, o + C_DOCS)[0] == 't';
@@ -371,7 +361,7 @@ status_t db_azure_list(struct db *db, arena_t *a, struct auth *auth, const struc
 {
 	status_t st;
 	const char *p[8] = { auth->token_hash, auth->scopes, svc->subscription_id, svc->resource_group,
-			     svc->service_name, filter_json ? filter_json : "{}", i64(a, top), i64(a, skip) };
+			     svc->service_name, filter_json ? filter_json : "{}", db_i64(a, top), db_i64(a, skip) };
 	PGresult *res = db_exec(db, a, &db_azure_stmts[filter_json ? S_LIST_FILTERED : S_LIST], p, &st, NULL);
 	if (res == NULL)
 		return st;
@@ -442,7 +432,7 @@ status_t db_azure_put(struct db *db, arena_t *a, struct auth *auth, const struct
 	const char *p[27] = {
 		auth->token_hash, auth->scopes, svc->subscription_id, svc->resource_group,
 		svc->service_name, s->resource_name,
-		expected_version == DB_AZURE_NO_PRECONDITION ? NULL : i64(a, expected_version),
+		expected_version == DB_AZURE_NO_PRECONDITION ? NULL : db_i64(a, expected_version),
 		create ? "true" : "false",
 		s->name, s->description, s->client_registration_endpoint, s->authorization_endpoint,
 		s->token_endpoint, s->client_id, s->default_scope,
@@ -477,7 +467,7 @@ status_t db_azure_delete(struct db *db, arena_t *a, struct auth *auth, const str
 {
 	status_t st;
 	const char *p[7] = { auth->token_hash, auth->scopes, svc->subscription_id,
-			     svc->resource_group, svc->service_name, name, i64(a, expected_version) };
+			     svc->resource_group, svc->service_name, name, db_i64(a, expected_version) };
 	PGresult *res = db_exec(db, a, &db_azure_stmts[S_DELETE], p, &st, NULL);
 	if (res == NULL)
 		return st;

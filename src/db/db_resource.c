@@ -123,16 +123,6 @@ const struct db_stmt db_resource_stmts[] = {
 	{ NULL, NULL, 0 },
 };
 
-static char *i64(arena_t *a, int64_t v)
-{
-	return arena_sprintf(a, "%lld", (long long)v);
-}
-
-static const char *opt(PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
-}
-
 static const char *tri(int v)
 {
 	return v < 0 ? NULL : v ? "true" : "false";
@@ -166,7 +156,7 @@ status_t db_scope_list(struct db *db, arena_t *a, struct auth *auth, int64_t ser
 		       struct scope **out, size_t *n)
 {
 	PGresult *res;
-	const char *p[3] = { auth->token_hash, auth->scopes, i64(a, server_id) };
+	const char *p[3] = { auth->token_hash, auth->scopes, db_i64(a, server_id) };
 	status_t st = run(db, a, S_SCOPE_LIST, p, auth, 0, &res);
 	if (st != ST_OK)
 		return st;
@@ -195,7 +185,7 @@ status_t db_scope_insert(struct db *db, arena_t *a, struct auth *auth, int64_t s
 			 const struct scope *s, int64_t *id)
 {
 	PGresult *res;
-	const char *p[5] = { auth->token_hash, auth->scopes, i64(a, server_id), s->value, s->description };
+	const char *p[5] = { auth->token_hash, auth->scopes, db_i64(a, server_id), s->value, s->description };
 	status_t st = run(db, a, S_SCOPE_INSERT, p, auth, 1, &res);
 	return st != ST_OK ? st : created_id(res, id);
 }
@@ -204,7 +194,7 @@ status_t db_scope_update(struct db *db, arena_t *a, struct auth *auth, int64_t s
 			 const struct scope *s)
 {
 	PGresult *res;
-	const char *p[6] = { auth->token_hash, auth->scopes, i64(a, server_id), i64(a, s->id), s->value,
+	const char *p[6] = { auth->token_hash, auth->scopes, db_i64(a, server_id), db_i64(a, s->id), s->value,
 			     s->description };
 	return run(db, a, S_SCOPE_UPDATE, p, auth, 1, &res);
 }
@@ -212,7 +202,7 @@ status_t db_scope_update(struct db *db, arena_t *a, struct auth *auth, int64_t s
 status_t db_scope_delete(struct db *db, arena_t *a, struct auth *auth, int64_t server_id, int64_t id)
 {
 	PGresult *res;
-	const char *p[4] = { auth->token_hash, auth->scopes, i64(a, server_id), i64(a, id) };
+	const char *p[4] = { auth->token_hash, auth->scopes, db_i64(a, server_id), db_i64(a, id) };
 	return run(db, a, S_SCOPE_DELETE, p, auth, 1, &res);
 }
 
@@ -246,7 +236,7 @@ status_t db_claim_list(struct db *db, arena_t *a, struct auth *auth, int64_t ser
 		       struct claim **out, size_t *n)
 {
 	PGresult *res;
-	const char *p[3] = { auth->token_hash, auth->scopes, i64(a, server_id) };
+	const char *p[3] = { auth->token_hash, auth->scopes, db_i64(a, server_id) };
 	status_t st = run(db, a, S_CLAIM_LIST, p, auth, 0, &res);
 	if (st != ST_OK)
 		return st;
@@ -261,10 +251,10 @@ status_t db_claim_list(struct db *db, arena_t *a, struct auth *auth, int64_t ser
 		const int o = DATA0;
 		c->id = strtoll(PQgetvalue(res, i, o), NULL, 10);
 		c->name = PQgetvalue(res, i, o + 1);
-		c->label = opt(res, i, o + 2);
-		c->user_attribute_mappings = opt(res, i, o + 3);
-		c->user_attribute_macros = opt(res, i, o + 4);
-		c->attributes_transformations = opt(res, i, o + 5);
+		c->label = db_text_or_null(res, i, o + 2);
+		c->user_attribute_mappings = db_text_or_null(res, i, o + 3);
+		c->user_attribute_macros = db_text_or_null(res, i, o + 4);
+		c->attributes_transformations = db_text_or_null(res, i, o + 5);
 		c->skip_if_blank = PQgetisnull(res, i, o + 6) ? -1 : PQgetvalue(res, i, o + 6)[0] == 't';
 		if (!PQgetisnull(res, i, o + 7)) {
 			json_t *arr = json_loads(PQgetvalue(res, i, o + 7), 0, NULL);
@@ -276,7 +266,7 @@ status_t db_claim_list(struct db *db, arena_t *a, struct auth *auth, int64_t ser
 			c->values_set = 1;
 			json_decref(arr);
 		}
-		c->default_values = opt(res, i, o + 8);
+		c->default_values = db_text_or_null(res, i, o + 8);
 		c->provisioned_entitlements = PQgetisnull(res, i, o + 9) ? -1 : PQgetvalue(res, i, o + 9)[0] == 't';
 	}
 	return ST_OK;
@@ -286,7 +276,7 @@ status_t db_claim_insert(struct db *db, arena_t *a, struct auth *auth, int64_t s
 			 const struct claim *c, int64_t *id)
 {
 	PGresult *res;
-	const char *p[12] = { auth->token_hash, auth->scopes, i64(a, server_id) };
+	const char *p[12] = { auth->token_hash, auth->scopes, db_i64(a, server_id) };
 	claim_params(a, c, p);
 	status_t st = run(db, a, S_CLAIM_INSERT, p, auth, 1, &res);
 	return st != ST_OK ? st : created_id(res, id);
@@ -296,16 +286,16 @@ status_t db_claim_update(struct db *db, arena_t *a, struct auth *auth, int64_t s
 			 const struct claim *c)
 {
 	PGresult *res;
-	const char *p[13] = { auth->token_hash, auth->scopes, i64(a, server_id) };
+	const char *p[13] = { auth->token_hash, auth->scopes, db_i64(a, server_id) };
 	claim_params(a, c, p);
-	p[12] = i64(a, c->id);
+	p[12] = db_i64(a, c->id);
 	return run(db, a, S_CLAIM_UPDATE, p, auth, 1, &res);
 }
 
 status_t db_claim_delete(struct db *db, arena_t *a, struct auth *auth, int64_t server_id, int64_t id)
 {
 	PGresult *res;
-	const char *p[4] = { auth->token_hash, auth->scopes, i64(a, server_id), i64(a, id) };
+	const char *p[4] = { auth->token_hash, auth->scopes, db_i64(a, server_id), db_i64(a, id) };
 	return run(db, a, S_CLAIM_DELETE, p, auth, 1, &res);
 }
 
@@ -313,7 +303,7 @@ status_t db_client_list(struct db *db, arena_t *a, struct auth *auth, int64_t se
 			struct client_app **out, size_t *n)
 {
 	PGresult *res;
-	const char *p[3] = { auth->token_hash, auth->scopes, i64(a, server_id) };
+	const char *p[3] = { auth->token_hash, auth->scopes, db_i64(a, server_id) };
 	status_t st = run(db, a, S_CLIENT_LIST, p, auth, 0, &res);
 	if (st != ST_OK)
 		return st;
@@ -350,7 +340,7 @@ status_t db_client_set(struct db *db, arena_t *a, struct auth *auth, int64_t ser
 	size_t len;
 	const char *ids = jsonx_dump(a, arr, &len);
 	json_decref(arr);
-	const char *p[6] = { auth->token_hash, auth->scopes, i64(a, server_id), i64(a, app_id), ids,
+	const char *p[6] = { auth->token_hash, auth->scopes, db_i64(a, server_id), db_i64(a, app_id), ids,
 			     create ? "true" : "false" };
 	status_t st = run(db, a, S_CLIENT_SET, p, auth, 0, &res);
 	if (st != ST_OK)
@@ -373,6 +363,6 @@ status_t db_client_set(struct db *db, arena_t *a, struct auth *auth, int64_t ser
 status_t db_client_remove(struct db *db, arena_t *a, struct auth *auth, int64_t server_id, int64_t app_id)
 {
 	PGresult *res;
-	const char *p[4] = { auth->token_hash, auth->scopes, i64(a, server_id), i64(a, app_id) };
+	const char *p[4] = { auth->token_hash, auth->scopes, db_i64(a, server_id), db_i64(a, app_id) };
 	return run(db, a, S_CLIENT_REMOVE, p, auth, 1, &res);
 }

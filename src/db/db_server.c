@@ -123,11 +123,6 @@ const struct db_stmt db_server_stmts[] = {
 	{ NULL, NULL, 0 },
 };
 
-static char *i64(arena_t *a, int64_t v)
-{
-	return arena_sprintf(a, "%lld", (long long)v);
-}
-
 static const char *audiences_json(arena_t *a, const struct server *s)
 {
 	json_t *arr = json_array();
@@ -158,7 +153,7 @@ status_t db_server_insert(struct db *db, arena_t *a, struct auth *auth, const st
 	status_t st;
 	const char *p[9] = {
 		auth->token_hash, auth->scopes, s->name, s->description, s->resource_identifier,
-		i64(a, s->access_ttl_minutes), i64(a, s->refresh_ttl_minutes), audiences_json(a, s),
+		db_i64(a, s->access_ttl_minutes), db_i64(a, s->refresh_ttl_minutes), audiences_json(a, s),
 		grant_types_json ? grant_types_json : DB_SERVER_DEFAULT_GRANT_TYPES,
 	};
 	PGresult *res = db_exec(db, a, &db_server_stmts[S_INSERT], p, &st, NULL);
@@ -174,8 +169,8 @@ status_t db_server_update(struct db *db, arena_t *a, struct auth *auth, const st
 	status_t st;
 	const char *p[9] = {
 		auth->token_hash, auth->scopes, s->name, s->description, s->resource_identifier,
-		i64(a, s->access_ttl_minutes), i64(a, s->refresh_ttl_minutes), audiences_json(a, s),
-		i64(a, s->id),
+		db_i64(a, s->access_ttl_minutes), db_i64(a, s->refresh_ttl_minutes), audiences_json(a, s),
+		db_i64(a, s->id),
 	};
 	PGresult *res = db_exec(db, a, &db_server_stmts[S_UPDATE], p, &st, NULL);
 	if (res == NULL)
@@ -216,7 +211,7 @@ static status_t row_to_server(arena_t *a, PGresult *res, int i, struct server *o
 status_t db_server_get(struct db *db, arena_t *a, struct auth *auth, int64_t id, struct server *out)
 {
 	status_t st;
-	const char *p[3] = { auth->token_hash, auth->scopes, i64(a, id) };
+	const char *p[3] = { auth->token_hash, auth->scopes, db_i64(a, id) };
 	PGresult *res = db_exec(db, a, &db_server_stmts[S_GET], p, &st, NULL);
 	if (res == NULL)
 		return st;
@@ -231,7 +226,7 @@ status_t db_server_list(struct db *db, arena_t *a, struct auth *auth, const char
 			int limit, struct server **out, size_t *n)
 {
 	status_t st;
-	const char *p[4] = { auth->token_hash, auth->scopes, name_part, i64(a, limit) };
+	const char *p[4] = { auth->token_hash, auth->scopes, name_part, db_i64(a, limit) };
 	PGresult *res = db_exec(db, a, &db_server_stmts[S_LIST], p, &st, NULL);
 	if (res == NULL)
 		return st;
@@ -253,7 +248,7 @@ status_t db_server_list(struct db *db, arena_t *a, struct auth *auth, const char
 status_t db_server_delete(struct db *db, arena_t *a, struct auth *auth, int64_t id)
 {
 	status_t st;
-	const char *p[3] = { auth->token_hash, auth->scopes, i64(a, id) };
+	const char *p[3] = { auth->token_hash, auth->scopes, db_i64(a, id) };
 	PGresult *res = db_exec(db, a, &db_server_stmts[S_DELETE], p, &st, NULL);
 	if (res == NULL)
 		return st;

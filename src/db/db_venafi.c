@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/db_application.h"
 #include "db/db_auth.h"
 
 #define ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
@@ -180,33 +181,16 @@ const struct db_stmt db_venafi_stmts[] = {
 	{ NULL, NULL, 0 },
 };
 
-static char *i64(arena_t *a, int64_t v)
-{
-	return arena_sprintf(a, "%lld", (long long)v);
-}
-
-static const char *opt(PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
-}
-
 static PGresult *exec(struct db *db, arena_t *a, int stmt, const char *const *p, status_t *st)
 {
 	return db_exec(db, a, &db_venafi_stmts[stmt], p, st, NULL);
 }
 
+/* $3 is the ApplicationId, $4..$12 the fields (db_application_params). */
 static void app_params(arena_t *a, const struct application *app, const char **p)
 {
 	p[2] = app->client_id;
-	p[3] = app->name;
-	p[4] = app->description;
-	p[5] = app->vendor;
-	p[6] = app->url;
-	p[7] = app->scope;
-	p[8] = app->maximum_scope;
-	p[9] = i64(a, app->access_validity_seconds);
-	p[10] = i64(a, app->grant_validity_seconds);
-	p[11] = app->renewable ? "true" : "false";
+	db_application_params(a, app, p);
 }
 
 status_t db_vapp_create(struct db *db, arena_t *a, struct auth *auth, const struct application *app)
@@ -240,11 +224,11 @@ static status_t read_apps(arena_t *a, PGresult *res, struct auth *auth, struct v
 		x->id = strtoll(PQgetvalue(res, i, o), NULL, 10);
 		x->client_id = PQgetvalue(res, i, o + 1);
 		x->name = PQgetvalue(res, i, o + 2);
-		x->description = opt(res, i, o + 3);
-		x->vendor = opt(res, i, o + 4);
-		x->url = opt(res, i, o + 5);
-		x->scope = opt(res, i, o + 6);
-		x->maximum_scope = opt(res, i, o + 7);
+		x->description = db_text_or_null(res, i, o + 3);
+		x->vendor = db_text_or_null(res, i, o + 4);
+		x->url = db_text_or_null(res, i, o + 5);
+		x->scope = db_text_or_null(res, i, o + 6);
+		x->maximum_scope = db_text_or_null(res, i, o + 7);
 		x->access_validity_seconds = atoi(PQgetvalue(res, i, o + 8));
 		x->grant_validity_seconds = atoi(PQgetvalue(res, i, o + 9));
 		x->renewable = PQgetvalue(res, i, o + 10)[0] == 't';
@@ -266,7 +250,7 @@ status_t db_vapp_enumerate(struct db *db, arena_t *a, struct auth *auth, int sta
 			   int order_by, int descending, struct venafi_app **out, size_t *n)
 {
 	status_t st;
-	const char *p[6] = { auth->token_hash, auth->scopes, i64(a, start), i64(a, count), i64(a, order_by),
+	const char *p[6] = { auth->token_hash, auth->scopes, db_i64(a, start), db_i64(a, count), db_i64(a, order_by),
 			     descending ? "true" : "false" };
 	PGresult *res = exec(db, a, S_ENUM, p, &st);
 	return res == NULL ? st : read_apps(a, res, auth, out, n);
@@ -301,7 +285,7 @@ status_t db_vgrants_enumerate(struct db *db, arena_t *a, struct auth *auth, cons
 			      int start, int count, struct venafi_grant **out, size_t *n, long *total)
 {
 	status_t st;
-	const char *p[5] = { auth->token_hash, auth->scopes, client_id, i64(a, start), i64(a, count) };
+	const char *p[5] = { auth->token_hash, auth->scopes, client_id, db_i64(a, start), db_i64(a, count) };
 	PGresult *res = exec(db, a, S_GRANTS, p, &st);
 	if (res == NULL)
 		return st;
@@ -389,9 +373,9 @@ status_t db_vauth_grant(struct db *db, arena_t *a, const struct venafi_login *wh
 			struct venafi_tokens *out)
 {
 	status_t st;
-	const char *p[9] = { i64(a, who->app_id), i64(a, who->identity_id), scope, scope_names,
-			     i64(a, who->grant_validity), i64(a, who->access_validity), access_hash,
-			     refresh_hash, i64(a, who->tenant_id) };
+	const char *p[9] = { db_i64(a, who->app_id), db_i64(a, who->identity_id), scope, scope_names,
+			     db_i64(a, who->grant_validity), db_i64(a, who->access_validity), access_hash,
+			     refresh_hash, db_i64(a, who->tenant_id) };
 	PGresult *res = exec(db, a, S_GRANT, p, &st);
 	if (res == NULL)
 		return st;
