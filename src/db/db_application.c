@@ -14,7 +14,7 @@
 #define DIFF(x, y) "(SELECT jsonb_object_agg(key, value) FROM jsonb_each(" x ") WHERE (" y ")->key IS DISTINCT FROM value)"
 #define DATA0 DB_AUTH_NCOLS
 
-enum { S_INSERT, S_LIST, S_GET, S_UPDATE, S_DELETE };
+enum { S_INSERT, S_LIST, S_GET, S_DELETE, S_RENAME };
 
 const struct db_stmt db_application_stmts[] = {
 	[S_INSERT] = { "application_insert",
@@ -37,17 +37,6 @@ const struct db_stmt db_application_stmts[] = {
 		" SELECT " DB_AUTH_COLUMNS ", " APP_COLS " FROM auth LEFT JOIN LATERAL ("
 		"  SELECT * FROM applications WHERE id = $3 AND tenant_id = auth.tenant_id AND auth.status = 200) AS x"
 		" ON true", 3 },
-	[S_UPDATE] = { "application_update",
-		"WITH " DB_AUTH_CTE ", old AS ("
-		"  SELECT * FROM applications WHERE id = $3 AND tenant_id = (SELECT tenant_id FROM ok) FOR UPDATE"
-		"), x AS (UPDATE applications a SET name = $4, description = $5, vendor = $6, url = $7, scope = $8,"
-		"    maximum_scope = $9, access_validity_seconds = $10, grant_validity_seconds = $11, renewable = $12,"
-		"    updated_at = greatest(now(), a.created_at)"
-		"  FROM old WHERE a.id = old.id RETURNING a.*"
-		"), ev AS (INSERT INTO audit_events (tenant_id, credential_id, action, object_type, object_id, before, after)"
-		"  SELECT ok.tenant_id, ok.credential_id, 'application.update', 'application', x.id::text,"
-		"    " DIFF(APP_DOC("old"), APP_DOC("x")) ", " DIFF(APP_DOC("x"), APP_DOC("old")) " FROM x, old, ok"
-		") SELECT " DB_AUTH_COLUMNS ", " APP_COLS " FROM auth LEFT JOIN x ON true", 12 },
 	[S_DELETE] = { "application_delete",
 		"WITH " DB_AUTH_CTE ", x AS ("
 		"  DELETE FROM applications WHERE id = $3 AND tenant_id = (SELECT tenant_id FROM ok) RETURNING *"
@@ -55,6 +44,17 @@ const struct db_stmt db_application_stmts[] = {
 		"  SELECT ok.tenant_id, ok.credential_id, 'application.delete', 'application', x.id::text, " APP_DOC("x")
 		"  FROM x, ok"
 		") SELECT " DB_AUTH_COLUMNS ", x.id FROM auth LEFT JOIN x ON true", 3 },
+	/* OneLogin's shape carries only name and description: the rest of the row stays */
+	[S_RENAME] = { "application_rename",
+		"WITH " DB_AUTH_CTE ", old AS ("
+		"  SELECT * FROM applications WHERE id = $3 AND tenant_id = (SELECT tenant_id FROM ok) FOR UPDATE"
+		"), x AS (UPDATE applications a SET name = $4, description = $5,"
+		"    updated_at = greatest(now(), a.created_at)"
+		"  FROM old WHERE a.id = old.id RETURNING a.*"
+		"), ev AS (INSERT INTO audit_events (tenant_id, credential_id, action, object_type, object_id, before, after)"
+		"  SELECT ok.tenant_id, ok.credential_id, 'application.update', 'application', x.id::text,"
+		"    " DIFF(APP_DOC("old"), APP_DOC("x")) ", " DIFF(APP_DOC("x"), APP_DOC("old")) " FROM x, old, ok"
+		") SELECT " DB_AUTH_COLUMNS ", " APP_COLS " FROM auth LEFT JOIN x ON true", 5 },
 	{ NULL, NULL, 0 },
 };
 
@@ -144,13 +144,6 @@ status_t db_application_get(struct db *db, arena_t *a, struct auth *auth, int64_
 	return one(db, a, S_GET, p, auth, out);
 }
 
-status_t db_application_update(struct db *db, arena_t *a, struct auth *auth, struct application *app)
-{
-	const char *p[12] = { auth->token_hash, auth->scopes, db_i64(a, app->id) };
-	db_application_params(a, app, p);
-	return one(db, a, S_UPDATE, p, auth, app);
-}
-
 status_t db_application_delete(struct db *db, arena_t *a, struct auth *auth, int64_t id)
 {
 	status_t st;
@@ -161,4 +154,10 @@ status_t db_application_delete(struct db *db, arena_t *a, struct auth *auth, int
 	if ((st = db_auth_result(res, auth)) != ST_OK)
 		return st;
 	return PQgetisnull(res, 0, DATA0) ? ST_NOT_FOUND : ST_OK;
+}
+
+status_t db_application_rename(struct db *db, arena_t *a, struct auth *auth, struct application *app)
+{
+	const char *p[5] = { auth->token_hash, auth->scopes, db_i64(a, app->id), app->name, app->description };
+	return one(db, a, S_RENAME, p, auth, app);
 }

@@ -20,7 +20,8 @@ status_t db_application_list(struct db *db, arena_t *a, struct auth *auth, struc
 /* ST_NOT_FOUND if the tenant has no such application. */
 status_t db_application_get(struct db *db, arena_t *a, struct auth *auth, int64_t id,
 			    struct application *out);
-status_t db_application_update(struct db *db, arena_t *a, struct auth *auth, struct application *app);
+/* Changes only name and description (and fills app with the stored row). */
+status_t db_application_rename(struct db *db, arena_t *a, struct auth *auth, struct application *app);
 status_t db_application_delete(struct db *db, arena_t *a, struct auth *auth, int64_t id);
 
 /* The application's fields as statement parameters $4..$12 (p[3..11]): name, description,

@@ -78,18 +78,13 @@ status_t onelogin_app_get(struct request *r)
 
 status_t onelogin_app_update(struct request *r)
 {
-	struct application a, cur;
-	int64_t id = onelogin_parse_id(r->params[0]);
-	/* The OneLogin shape carries only name and description; the rest of the row (the
-	 * Venafi dialect's fields) is kept as stored. */
-	status_t st = db_application_get(r->svc->db, r->arena, &r->auth, id, &cur);
+	struct application a;
+	application_init(&a);
+	a.id = onelogin_parse_id(r->params[0]);
+	status_t st = app_from_body(r, &a);
 	if (st != ST_OK)
 		return st;
-	a = cur;
-	a.description = NULL;
-	if ((st = app_from_body(r, &a)) != ST_OK)
-		return st;
-	if ((st = db_application_update(r->svc->db, r->arena, &r->auth, &a)) != ST_OK)
+	if ((st = db_application_rename(r->svc->db, r->arena, &r->auth, &a)) != ST_OK)
 		return st;
 	http_reply_json(r, 200, app_json(&a, NULL));
 	return ST_OK;
