@@ -171,19 +171,11 @@ static int identities_create(struct db *db, arena_t *a, int argc, char **argv)
 	return 0;
 }
 
-static int identities(const struct config *cfg, int argc, char **argv)
+/* "identities" sub-commands, on an open database. */
+static int identities(struct db *db, arena_t *a, int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
-	struct db *db = db_open(cfg->database_url);
-	arena_t *a = arena_create(0);
 	int rc = 2;
-	if (db_ready(db) != ST_OK) {
-		fprintf(stderr, "authzctl: database unavailable or not migrated\n");
-		rc = 1;
-	} else if (strcmp(argv[1], "create") == 0) {
+	if (strcmp(argv[1], "create") == 0) {
 		rc = identities_create(db, a, argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "list") == 0 && (argc == 2 || (argc == 4 && strcmp(argv[2], "--tenant") == 0))) {
 		status_t st;
@@ -207,24 +199,14 @@ static int identities(const struct config *cfg, int argc, char **argv)
 	} else {
 		usage(stderr);
 	}
-	arena_destroy(a);
-	db_close(db);
 	return rc;
 }
 
-static int credentials(const struct config *cfg, int argc, char **argv)
+/* "credentials" sub-commands, on an open database. */
+static int credentials(struct db *db, arena_t *a, int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
-	struct db *db = db_open(cfg->database_url);
-	arena_t *a = arena_create(0);
 	int rc = 2;
-	if (db_ready(db) != ST_OK) {
-		fprintf(stderr, "authzctl: database unavailable or not migrated\n");
-		rc = 1;
-	} else if (strcmp(argv[1], "create") == 0) {
+	if (strcmp(argv[1], "create") == 0) {
 		rc = credentials_create(db, a, argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "list") == 0) {
 		rc = credentials_list(db, a, argc - 1, argv + 1);
@@ -238,6 +220,24 @@ static int credentials(const struct config *cfg, int argc, char **argv)
 	} else {
 		usage(stderr);
 	}
+	return rc;
+}
+
+/* Runs a sub-command group on a connected, migrated database. */
+static int with_database(const struct config *cfg, int argc, char **argv,
+			 int (*fn)(struct db *db, arena_t *a, int argc, char **argv))
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	struct db *db = db_open(cfg->database_url);
+	arena_t *a = arena_create(0);
+	int rc = 1;
+	if (db_ready(db) != ST_OK)
+		fprintf(stderr, "authzctl: database unavailable or not migrated\n");
+	else
+		rc = fn(db, a, argc, argv);
 	arena_destroy(a);
 	db_close(db);
 	return rc;
@@ -272,9 +272,9 @@ int main(int argc, char **argv)
 		const char *dir = optind + 1 < argc ? argv[optind + 1] : cfg.sql_dir;
 		rc = db_migrate(cfg.database_url, dir, stdout) == 0 ? 0 : 1;
 	} else if (strcmp(cmd, "identities") == 0) {
-		rc = identities(&cfg, argc - optind, argv + optind);
+		rc = with_database(&cfg, argc - optind, argv + optind, identities);
 	} else if (strcmp(cmd, "credentials") == 0) {
-		rc = credentials(&cfg, argc - optind, argv + optind);
+		rc = with_database(&cfg, argc - optind, argv + optind, credentials);
 	} else {
 		fprintf(stderr, "authzctl: unknown command '%s'\n", cmd);
 		usage(stderr);

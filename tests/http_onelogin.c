@@ -343,7 +343,7 @@ static void test_failed_write_is_atomic(void)
 	int64_t id = 0;
 	struct auth auth = { crypto_sha256_bytea(a, tc_current_token()), auth_scope_set("Manage All"), 0, 0, 0 };
 	long before = tc_sql_long(N_ALL, NULL, NULL, NULL);
-	CU_ASSERT_EQUAL(db_server_insert(db, a, &auth, &s, NULL, &id), ST_INVALID);
+	CU_ASSERT_EQUAL(db_server_insert(db, a, &auth, &s, &id), ST_INVALID);
 	CU_ASSERT_EQUAL(tc_sql_long(N_ALL, NULL, NULL, NULL), before);
 	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM servers WHERE name = 'atomic'", NULL, NULL, NULL), 0);
 	arena_destroy(a);

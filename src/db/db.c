@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "jsonx.h"
 #include "log.h"
 
 struct db {
@@ -108,11 +109,6 @@ void db_close(struct db *db)
 	free(db);
 }
 
-PGconn *db_conn(struct db *db)
-{
-	return db->conn;
-}
-
 status_t db_ready(struct db *db)
 {
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK && db->prepared)
@@ -187,15 +183,6 @@ PGresult *db_exec(struct db *db, arena_t *a, const struct db_stmt *stmt,
 	return finish(db, a, res, st, sqlstate);
 }
 
-PGresult *db_exec_sql(struct db *db, arena_t *a, const char *sql, status_t *st)
-{
-	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
-		*st = ST_UNAVAILABLE;
-		return NULL;
-	}
-	return finish(db, a, PQexec(db->conn, sql), st, NULL);
-}
-
 char *db_i64(arena_t *a, int64_t v)
 {
 	return arena_sprintf(a, "%lld", (long long)v);
@@ -204,4 +191,20 @@ char *db_i64(arena_t *a, int64_t v)
 const char *db_text_or_null(PGresult *res, int row, int col)
 {
 	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+const char *db_strings_json(arena_t *a, const char *const *items, size_t n)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_string(items[i]));
+	return db_json_text(a, arr);
+}
+
+const char *db_json_text(arena_t *a, json_t *v)
+{
+	size_t len;
+	const char *text = jsonx_dump(a, v, &len);
+	json_decref(v);
+	return text;
 }

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "arena.h"
@@ -34,14 +35,16 @@ status_t db_ready(struct db *db);
 PGresult *db_exec(struct db *db, arena_t *a, const struct db_stmt *stmt,
 		  const char *const *params, status_t *st, const char **sqlstate);
 
-/* Runs a one-off query (migrations, readiness). Same ownership and status rules. */
-PGresult *db_exec_sql(struct db *db, arena_t *a, const char *sql, status_t *st);
-PGconn *db_conn(struct db *db);
 
 /* A parameter's text for an integer, in the arena. */
 char *db_i64(arena_t *a, int64_t v);
 /* A column's text, or NULL for SQL NULL (PQgetvalue gives "" for both). */
 const char *db_text_or_null(PGresult *res, int row, int col);
+
+/* A list parameter: items as a JSON array of strings (arena text). */
+const char *db_strings_json(arena_t *a, const char *const *items, size_t n);
+/* v as JSON text in the arena; takes the caller's reference. */
+const char *db_json_text(arena_t *a, json_t *v);
 
 /* Statement tables of the db_*.c modules, each ending with a {NULL} row. */
 extern const struct db_stmt db_server_stmts[];

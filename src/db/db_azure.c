@@ -12,7 +12,6 @@
 
 /* Configuration rows are joined with LATERAL ... LIMIT 1 so every plan, generic ones
  * included, looks them up by key instead of merge-joining the whole table. */
-#include "jsonx.h"
 #include "log.h"
 
 /* The caller's service: owned by the caller's tenant, matched case-insensitively. */
@@ -399,20 +398,9 @@ status_t db_azure_secrets(struct db *db, arena_t *a, struct auth *auth, const st
 	return ST_OK;
 }
 
-static const char *json_text(arena_t *a, json_t *v)
-{
-	size_t len;
-	const char *t = jsonx_dump(a, v, &len);
-	json_decref(v);
-	return t;
-}
-
 static const char *strlist_json(arena_t *a, const struct strlist *l)
 {
-	json_t *arr = json_array();
-	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(arr, json_string(l->items[i]));
-	return json_text(a, arr);
+	return db_strings_json(a, l->items, l->n);
 }
 
 static status_t precondition(int status)
@@ -440,7 +428,7 @@ status_t db_azure_put(struct db *db, arena_t *a, struct auth *auth, const struct
 		s->use_in_api_documentation ? "true" : "false",
 		strlist_json(a, &s->grant_types), strlist_json(a, &s->authorization_methods),
 		strlist_json(a, &s->client_authentication_methods),
-		strlist_json(a, &s->bearer_token_sending_methods), json_text(a, params),
+		strlist_json(a, &s->bearer_token_sending_methods), db_json_text(a, params),
 		key_id, sealed[0], sealed[1], sealed[2],
 	};
 	PGresult *res = db_exec(db, a, &db_azure_stmts[S_PUT], p, &st, NULL);

@@ -8,7 +8,6 @@
 #include <jansson.h>
 
 #include "db/db_auth.h"
-#include "jsonx.h"
 #include "log.h"
 
 #define SRV_CTE "srv AS (SELECT id, tenant_id FROM servers WHERE id = $3 AND tenant_id = (SELECT tenant_id FROM ok))"
@@ -208,15 +207,7 @@ status_t db_scope_delete(struct db *db, arena_t *a, struct auth *auth, int64_t s
 
 static const char *values_json(arena_t *a, const struct claim *c)
 {
-	if (!c->values_set)
-		return NULL;
-	json_t *arr = json_array();
-	for (size_t i = 0; i < c->values.n; i++)
-		json_array_append_new(arr, json_string(c->values.items[i]));
-	size_t len;
-	const char *t = jsonx_dump(a, arr, &len);
-	json_decref(arr);
-	return t;
+	return c->values_set ? db_strings_json(a, c->values.items, c->values.n) : NULL;
 }
 
 static void claim_params(arena_t *a, const struct claim *c, const char **p)
@@ -337,9 +328,7 @@ status_t db_client_set(struct db *db, arena_t *a, struct auth *auth, int64_t ser
 	json_t *arr = json_array();
 	for (size_t i = 0; i < nscopes; i++)
 		json_array_append_new(arr, json_integer(scope_ids[i]));
-	size_t len;
-	const char *ids = jsonx_dump(a, arr, &len);
-	json_decref(arr);
+	const char *ids = db_json_text(a, arr);
 	const char *p[6] = { auth->token_hash, auth->scopes, db_i64(a, server_id), db_i64(a, app_id), ids,
 			     create ? "true" : "false" };
 	status_t st = run(db, a, S_CLIENT_SET, p, auth, 0, &res);

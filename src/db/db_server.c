@@ -13,7 +13,6 @@
 
 #include <jansson.h>
 
-#include "jsonx.h"
 #include "log.h"
 
 #define SERVER_COLUMNS \
@@ -123,17 +122,6 @@ const struct db_stmt db_server_stmts[] = {
 	{ NULL, NULL, 0 },
 };
 
-static const char *audiences_json(arena_t *a, const struct server *s)
-{
-	json_t *arr = json_array();
-	for (size_t i = 0; i < s->naudiences; i++)
-		json_array_append_new(arr, json_string(s->audiences[i]));
-	size_t len;
-	char *text = jsonx_dump(a, arr, &len);
-	json_decref(arr);
-	return text;
-}
-
 /* Auth status of row 0, then whether the statement touched (or found) a server. */
 static status_t write_result(PGresult *res, struct auth *auth, int64_t *id)
 {
@@ -148,13 +136,13 @@ static status_t write_result(PGresult *res, struct auth *auth, int64_t *id)
 }
 
 status_t db_server_insert(struct db *db, arena_t *a, struct auth *auth, const struct server *s,
-			  const char *grant_types_json, int64_t *id)
+			  int64_t *id)
 {
 	status_t st;
 	const char *p[9] = {
 		auth->token_hash, auth->scopes, s->name, s->description, s->resource_identifier,
-		db_i64(a, s->access_ttl_minutes), db_i64(a, s->refresh_ttl_minutes), audiences_json(a, s),
-		grant_types_json ? grant_types_json : DB_SERVER_DEFAULT_GRANT_TYPES,
+		db_i64(a, s->access_ttl_minutes), db_i64(a, s->refresh_ttl_minutes), db_strings_json(a, s->audiences, s->naudiences),
+		db_strings_json(a, s->grant_types.items, s->grant_types.n),
 	};
 	PGresult *res = db_exec(db, a, &db_server_stmts[S_INSERT], p, &st, NULL);
 	if (res == NULL)
@@ -169,7 +157,7 @@ status_t db_server_update(struct db *db, arena_t *a, struct auth *auth, const st
 	status_t st;
 	const char *p[9] = {
 		auth->token_hash, auth->scopes, s->name, s->description, s->resource_identifier,
-		db_i64(a, s->access_ttl_minutes), db_i64(a, s->refresh_ttl_minutes), audiences_json(a, s),
+		db_i64(a, s->access_ttl_minutes), db_i64(a, s->refresh_ttl_minutes), db_strings_json(a, s->audiences, s->naudiences),
 		db_i64(a, s->id),
 	};
 	PGresult *res = db_exec(db, a, &db_server_stmts[S_UPDATE], p, &st, NULL);

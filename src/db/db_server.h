@@ -14,12 +14,9 @@
 #include "model/server.h"
 #include "status.h"
 
-/* Grant types a new server gets unless its dialect says otherwise (JSON array text). */
-#define DB_SERVER_DEFAULT_GRANT_TYPES "[\"client_credentials\"]"
-
 /* Inserts s with its configuration, audiences and grant types; *id gets the new id. */
 status_t db_server_insert(struct db *db, arena_t *a, struct auth *auth, const struct server *s,
-			  const char *grant_types_json, int64_t *id);
+			  int64_t *id);
 /* Replaces name, description, configuration and audiences of server s->id; bumps version.
  * ST_NOT_FOUND if the tenant has no such server. */
 status_t db_server_update(struct db *db, arena_t *a, struct auth *auth, const struct server *s);

@@ -76,7 +76,11 @@ status_t onelogin_server_create(struct request *r)
 	status_t st = parse_and_validate(r, &s);
 	if (st != ST_OK)
 		return st;
-	st = db_server_insert(r->svc->db, r->arena, &r->auth, &s, NULL, &id);
+	/* OneLogin API authorization servers issue client-credentials tokens */
+	static const char *grants[] = { "client_credentials" };
+	s.grant_types.items = grants;
+	s.grant_types.n = 1;
+	st = db_server_insert(r->svc->db, r->arena, &r->auth, &s, &id);
 	if (st != ST_OK)
 		return st;
 	return onelogin_reply_id(r, 201, id);
