@@ -256,6 +256,16 @@ static void test_password_grant(void)
 	       "{\"error\":\"unauthorized_client\",\"error_description\":\"The identity may not be granted this scope\"}");
 	expect("POST", "/vedauth/authorize/oauth", "{\"client_id\":\"v-app\",\"username\":\"bob\"}", NULL, 400,
 	       "{\"error\":\"invalid_request\",\"error_description\":\"client_id, username, password and scope are required\"}");
+	/* an application made through /api/2/apps has no Venafi scope: it allows nothing */
+	char *app = NULL;
+	CU_ASSERT_EQUAL(call("POST", "/api/2/apps", "{\"name\":\"OneLogin made\"}", NULL, &app), 201);
+	const char *cid = app ? strstr(app, "\"client_id\":\"") : NULL;
+	if (cid != NULL)
+		expect("POST", "/vedauth/authorize/oauth", fmt("{\"client_id\":\"%.32s\",\"username\":\"alice\","
+		       "\"password\":\"alice-pass-1\",\"scope\":\"certificate\"}", cid + 13), NULL, 400,
+		       "{\"error\":\"invalid_scope\",\"error_description\":\"The scope is outside what the application allows\"}");
+	CU_ASSERT_PTR_NOT_NULL(cid);
+	free(app);
 	/* bob may have the bare scope; the seed-style app allows Scope or MaximumScope */
 	CU_ASSERT_EQUAL(get_token("v-app", "bob", "bob-pass-1", "certificate", NULL, NULL, NULL), 200);
 	CU_ASSERT_EQUAL(get_token("v-app", "alice", "alice-pass-1", "certificate;admin", NULL, NULL, NULL), 200);

@@ -55,6 +55,18 @@ static status_t reply_tokens(struct request *r, const char *access, const char *
 	return ST_OK;
 }
 
+/* A scope read back from the database: empty means none; anything else was stored in
+ * canonical form, so failing to parse it is a server fault. */
+static status_t stored_scope(struct request *r, const char *text, struct vscope *out)
+{
+	const char *err;
+	if (text == NULL || text[0] == '\0') {
+		memset(out, 0, sizeof(*out));
+		return ST_OK;
+	}
+	return vscope_parse(r->arena, text, out, &err) == 0 ? ST_OK : ST_INTERNAL;
+}
+
 status_t venafi_authorize_oauth(struct request *r)
 {
 	json_t *body;
@@ -85,10 +97,11 @@ status_t venafi_authorize_oauth(struct request *r)
 	if (!password_verify(who.password_hash, password) || !who.enabled)
 		return oauth_error(r, "invalid_grant", "Username/password combination not valid");
 
-	/* what the application allows (Scope or MaximumScope), then what the person may hold */
-	if (vscope_parse(r->arena, who.app_scope, &app_scope, &err) != 0 ||
-	    vscope_parse(r->arena, who.app_maximum_scope, &app_max, &err) != 0 ||
-	    vscope_parse(r->arena, who.identity_maximum_scope, &identity_max, &err) != 0)
+	/* what the application allows (Scope or MaximumScope), then what the person may hold;
+	 * an application made through another dialect has no Venafi scope and allows nothing */
+	if (stored_scope(r, who.app_scope, &app_scope) != ST_OK ||
+	    stored_scope(r, who.app_maximum_scope, &app_max) != ST_OK ||
+	    stored_scope(r, who.identity_maximum_scope, &identity_max) != ST_OK)
 		return error_set(&r->err, ST_INTERNAL, NULL, NULL);
 	struct vscope allowed = vscope_union(&app_scope, &app_max);
 	if (!vscope_fits(&want, &allowed))
