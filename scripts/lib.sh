@@ -282,6 +282,9 @@ SELECT 'CREATE ROLE authzd LOGIN'
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authzd') \gexec
 SELECT 'CREATE DATABASE authzd OWNER authzd'
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'authzd') \gexec
+-- authzd's functions raise a client's 404, 409 and 412 as errors (SQLSTATE class AZ); the
+-- worker answers them, so the server log need not hold one line for each.
+ALTER ROLE authzd SET log_min_messages = 'log';
 EOF
 }
 
@@ -347,6 +350,7 @@ pid_file = $PID_FILE
 sql_dir = $AUTHZD_REPO/sql
 secret_key_file = $SECRET_KEY_FILE
 access_token_ttl_seconds = $TOKEN_TTL
+public_url = $HTTPS_URL
 EOF
     mv "$tmp" "$CONFIG_FILE"
 }
@@ -356,6 +360,9 @@ render_nginx_conf() {
     [ -f "$tmpl" ] || die "missing $tmpl"
     mkdir -p "$NGINX_PREFIX" "$NGINX_PREFIX/tmp" "$LOG_DIR" "$RUN_DIR"
     cp "$AUTHZD_REPO/nginx/fastcgi_params" "$NGINX_PREFIX/fastcgi_params"
+    "$BUILD_DIR/src/authzd" --nginx-errors >"$NGINX_PREFIX/authzd-errors.conf.tmp" ||
+        die "authzd --nginx-errors failed"
+    mv "$NGINX_PREFIX/authzd-errors.conf.tmp" "$NGINX_PREFIX/authzd-errors.conf"
     if is_root; then
         user_line="user $(id -un) $(id -gn);"
     else
@@ -391,6 +398,7 @@ write_env_file() {
         shq_export AUTHZD_HTTPS_PORT "$HTTPS_PORT"
         shq_export AUTHZD_URL "$URL"
         shq_export AUTHZD_HTTPS_URL "$HTTPS_URL"
+        shq_export AUTHZD_PUBLIC_URL "$HTTPS_URL"
         shq_export AUTHZD_CA "$CERT"
         shq_export AUTHZD_CONFIG "$CONFIG_FILE"
         shq_export AUTHZD_PID_FILE "$PID_FILE"

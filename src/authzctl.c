@@ -1,5 +1,7 @@
-/* authzctl: administration from the shell: migrations, management credentials and
- * Venafi identities. */
+/* authzctl: administration from the shell: migrations, tenants, management credentials and
+ * Venafi identities. Help needs no database; every command that names a tenant refuses
+ * one that does not exist.
+ * Exit codes: 0 done, 1 refused or failed (the message says why), 2 usage error. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,40 +10,169 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
-#include "arena.h"
-#include "auth/credential.h"
-#include "auth/password.h"
-#include "auth/venafi_scope.h"
-#include "config.h"
+#include "authn/credential.h"
+#include "authn/password.h"
+#include "core/access.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/timefmt.h"
 #include "db/db.h"
-#include "db/db_auth.h"
+#include "db/db_admin.h"
 #include "db/migrate.h"
-#include "db/db_venafi.h"
-#include "log.h"
+#include "dialect/venafi_scope.h"
 
 #define MAX_SCOPES 8
+#define MAX_HOSTS 32
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: authzctl [-c CONFIG] COMMAND\n"
+		"usage: authzctl [-c CONFIG] COMMAND [ARGS]\n"
 		"commands:\n"
 		"  migrate [DIR]                       apply the SQL migrations (default: sql_dir)\n"
+		"  tenants create NAME                 a new tenant\n"
+		"  tenants list [--json]               tenants with their host names and counts\n"
+		"  tenants rename NAME NEW_NAME\n"
+		"  tenants hosts NAME [HOST...]        the host names whose public endpoints (/vedauth,\n"
+		"                                      token service) belong to the tenant; none: clear\n"
 		"  credentials create --tenant T --scope S [--scope S...] [--token-ttl SECONDS]\n"
 		"                     [--description TEXT] [--json]\n"
 		"                                      mint a management credential; the secret is\n"
 		"                                      printed once and never stored\n"
-		"  credentials list [--tenant T]       list credentials (never secrets)\n"
+		"  credentials list [--tenant T] [--json]\n"
+		"                                      list credentials (never secrets)\n"
 		"  credentials revoke CLIENT_ID        revoke a credential and all its tokens\n"
 		"  identities create --tenant T --username U --max-scope SCOPE (--password-stdin | --password P)\n"
 		"                                      a Venafi identity (local user); Argon2id hash only\n"
-		"  identities list [--tenant T]        list identities (never hashes)\n"
+		"  identities list [--tenant T] [--json]\n"
+		"                                      list identities (never hashes)\n"
 		"  identities disable --tenant T --username U\n"
 		"                                      disable it; its tokens stop working at once\n"
-		"scopes: \"Authentication Only\", \"Read Users\", \"Manage Users\", \"Read All\", \"Manage All\"\n");
+		"scopes: \"Authentication Only\", \"Read Users\", \"Manage Users\", \"Read All\", \"Manage All\"\n"
+		"exit codes: 0 done, 1 refused or failed, 2 usage error\n");
 }
 
-static int credentials_create(struct db *db, arena_t *a, int argc, char **argv)
+struct ctx {
+	struct db *db;
+	arena_t *a;
+};
+
+/* A refusal in words: what the status means for the thing the operator named. */
+static int refused(status_t st, const char *what)
+{
+	const char *why = st == ST_NOT_FOUND ? "does not exist"
+			: st == ST_CONFLICT ? "already exists (or is taken)"
+			: st == ST_INVALID ? "is not valid"
+			: st == ST_UNAVAILABLE ? "cannot be reached: the database is unavailable"
+			: "failed";
+	fprintf(stderr, "authzctl: %s %s\n", what, why);
+	return 1;
+}
+
+static const char *when(arena_t *a, int64_t us)
+{
+	return us ? timefmt_iso8601(a, us, TIMEFMT_MILLIS) : "-";
+}
+
+static void print_json(json_t *v)
+{
+	json_dumpf(v, stdout, JSON_INDENT(2));
+	putchar('\n');
+	json_decref(v);
+}
+
+static json_t *when_json(arena_t *a, int64_t us)
+{
+	return us ? json_string(timefmt_iso8601(a, us, TIMEFMT_MILLIS)) : json_null();
+}
+
+/* --tenant T and --json for the list commands; -1 on anything else. */
+static int list_options(int argc, char **argv, const char **tenant, int *json)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			*json = 1;
+		else if (strcmp(argv[i], "--tenant") == 0 && i + 1 < argc && tenant != NULL)
+			*tenant = argv[++i];
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- tenants -------------------------------------------------------------------------- */
+
+static int tenants_list(struct ctx *c, int argc, char **argv)
+{
+	int json = 0;
+	struct tenant *list;
+	size_t n;
+	if (list_options(argc, argv, NULL, &json) != 0)
+		return 2;
+	status_t st = db_tenant_list(c->db, c->a, &list, &n);
+	if (st != ST_OK)
+		return refused(st, "the tenant list");
+	json_t *arr = json_array();
+	if (!json)
+		printf("%-6s  %-24s  %-8s  %-12s  %-24s  %s\n", "id", "name", "servers", "applications", "created_at", "hosts");
+	for (size_t i = 0; i < n; i++) {
+		json_t *hosts = json_array();
+		const char *joined = "";
+		for (size_t h = 0; h < list[i].nhosts; h++) {
+			json_array_append_new(hosts, json_string(list[i].hosts[h]));
+			joined = arena_sprintf(c->a, "%s%s%s", joined, h ? "," : "", list[i].hosts[h]);
+		}
+		if (json)
+			json_array_append_new(arr, json_pack("{s:I,s:s,s:I,s:I,s:o,s:o}", "id", (json_int_t)list[i].id,
+				"name", list[i].name, "servers", (json_int_t)list[i].servers,
+				"applications", (json_int_t)list[i].applications, "created_at",
+				when_json(c->a, list[i].created_us), "hosts", hosts));
+		else {
+			json_decref(hosts);
+			printf("%-6lld  %-24s  %-8ld  %-12ld  %-24s  %s\n", (long long)list[i].id, list[i].name,
+			       list[i].servers, list[i].applications, when(c->a, list[i].created_us), joined);
+		}
+	}
+	if (json)
+		print_json(arr);
+	else
+		json_decref(arr);
+	return 0;
+}
+
+static int tenants(struct ctx *c, int argc, char **argv)
+{
+	status_t st;
+	int64_t id;
+	if (strcmp(argv[1], "create") == 0 && argc == 3) {
+		if ((st = db_tenant_create(c->db, c->a, argv[2], &id)) != ST_OK)
+			return refused(st, arena_sprintf(c->a, "tenant %s", argv[2]));
+		printf("created tenant %s (id %lld)\n", argv[2], (long long)id);
+		return 0;
+	}
+	if (strcmp(argv[1], "list") == 0)
+		return tenants_list(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "rename") == 0 && argc == 4) {
+		if ((st = db_tenant_rename(c->db, c->a, argv[2], argv[3])) != ST_OK)
+			return refused(st, arena_sprintf(c->a, "tenant %s (or %s)", argv[2], argv[3]));
+		printf("renamed tenant %s to %s\n", argv[2], argv[3]);
+		return 0;
+	}
+	if (strcmp(argv[1], "hosts") == 0 && argc >= 3 && argc - 3 <= MAX_HOSTS) {
+		if ((st = db_tenant_set_hosts(c->db, c->a, argv[2], (const char *const *)argv + 3,
+					      (size_t)(argc - 3))) != ST_OK)
+			return refused(st, arena_sprintf(c->a, "tenant %s or one of its hosts", argv[2]));
+		printf("tenant %s answers on %d host name(s)\n", argv[2], argc - 3);
+		return 0;
+	}
+	usage(stderr);
+	return 2;
+}
+
+/* ---- credentials ------------------------------------------------------------------------- */
+
+static int credentials_create(struct ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "tenant", required_argument, NULL, 't' }, { "scope", required_argument, NULL, 's' },
@@ -59,7 +190,7 @@ static int credentials_create(struct db *db, arena_t *a, int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'l': ttl = atoi(optarg); break;
 		case 's':
-			if (nscopes == MAX_SCOPES || !credential_scope_known(optarg)) {
+			if (nscopes == MAX_SCOPES || !access_scope_known(optarg)) {
 				fprintf(stderr, "authzctl: unknown scope '%s'\n", optarg);
 				return 2;
 			}
@@ -72,51 +203,75 @@ static int credentials_create(struct db *db, arena_t *a, int argc, char **argv)
 		fprintf(stderr, "authzctl: credentials create needs --tenant and at least one --scope\n");
 		return 2;
 	}
-	struct credential_new c;
-	status_t st = credential_create(db, a, tenant, scopes, nscopes, ttl, description, &c);
-	if (st != ST_OK) {
-		fprintf(stderr, "authzctl: could not create the credential (%s)\n",
-			status_reason(status_http_code(st)));
-		return 1;
-	}
-	if (json) {
-		json_t *o = json_pack("{s:s,s:s}", "client_id", c.client_id, "client_secret",
-				      c.client_secret);
-		json_dumpf(o, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(o);
-	} else {
+	struct credential_new cred;
+	status_t st = credential_create(c->db, c->a, tenant, scopes, nscopes, ttl, description, &cred);
+	if (st != ST_OK)
+		return refused(st, st == ST_NOT_FOUND ? arena_sprintf(c->a, "tenant %s", tenant) : "the credential");
+	if (json)
+		print_json(json_pack("{s:s,s:s}", "client_id", cred.client_id, "client_secret", cred.client_secret));
+	else
 		printf("client_id:     %s\nclient_secret: %s\ntenant:        %s\n"
 		       "The secret is shown only now; store it safely.\n",
-		       c.client_id, c.client_secret, tenant);
-	}
+		       cred.client_id, cred.client_secret, tenant);
 	return 0;
 }
 
-static int credentials_list(struct db *db, arena_t *a, int argc, char **argv)
+static int credentials_list(struct ctx *c, int argc, char **argv)
 {
 	const char *tenant = NULL;
-	if (argc == 3 && strcmp(argv[1], "--tenant") == 0)
-		tenant = argv[2];
-	else if (argc != 1) {
+	int json = 0;
+	struct credential_row *list;
+	size_t n;
+	if (list_options(argc, argv, &tenant, &json) != 0) {
 		usage(stderr);
 		return 2;
 	}
-	status_t st;
-	PGresult *res = db_credential_list(db, a, tenant, &st);
-	if (res == NULL)
-		return 1;
-	printf("%-32s  %-16s  %-24s  %-24s  %-24s  %s\n", "client_id", "tenant", "scopes",
-	       "created_at", "last_used_at", "revoked_at");
-	for (int i = 0; i < PQntuples(res); i++)
-		printf("%-32s  %-16s  %-24s  %-24s  %-24s  %s\n", PQgetvalue(res, i, 0),
-		       PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
-		       PQgetisnull(res, i, 4) ? "-" : PQgetvalue(res, i, 4),
-		       PQgetisnull(res, i, 5) ? "-" : PQgetvalue(res, i, 5));
+	status_t st = db_credential_list(c->db, c->a, tenant, &list, &n);
+	if (st != ST_OK)
+		return refused(st, "the credential list");
+	json_t *arr = json_array();
+	if (!json)
+		printf("%-32s  %-16s  %-24s  %-24s  %-24s  %s\n", "client_id", "tenant", "scopes",
+		       "created_at", "last_used_at", "revoked_at");
+	for (size_t i = 0; i < n; i++) {
+		const struct credential_row *r = &list[i];
+		if (json)
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "client_id", r->client_id,
+				"tenant", r->tenant, "scopes", r->scopes, "description",
+				r->description ? json_string(r->description) : json_null(),
+				"created_at", when_json(c->a, r->created_us), "last_used_at", when_json(c->a, r->last_used_us),
+				"revoked_at", when_json(c->a, r->revoked_us)));
+		else
+			printf("%-32s  %-16s  %-24s  %-24s  %-24s  %s\n", r->client_id, r->tenant, r->scopes,
+			       when(c->a, r->created_us), when(c->a, r->last_used_us), when(c->a, r->revoked_us));
+	}
+	if (json)
+		print_json(arr);
+	else
+		json_decref(arr);
 	return 0;
 }
 
-static int identities_create(struct db *db, arena_t *a, int argc, char **argv)
+static int credentials(struct ctx *c, int argc, char **argv)
+{
+	if (strcmp(argv[1], "create") == 0)
+		return credentials_create(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return credentials_list(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "revoke") == 0 && argc == 3) {
+		status_t st = db_credential_revoke(c->db, c->a, argv[2]);
+		if (st != ST_OK)
+			return refused(st, arena_sprintf(c->a, "active credential %s", argv[2]));
+		printf("revoked %s\n", argv[2]);
+		return 0;
+	}
+	usage(stderr);
+	return 2;
+}
+
+/* ---- identities --------------------------------------------------------------------------- */
+
+static int identities_create(struct ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "tenant", required_argument, NULL, 't' }, { "username", required_argument, NULL, 'u' },
@@ -150,96 +305,110 @@ static int identities_create(struct db *db, arena_t *a, int argc, char **argv)
 	}
 	struct vscope vs;
 	const char *err = NULL, *universal = NULL;
-	if (vscope_parse(a, scope, &vs, &err) != 0) {
+	if (vscope_parse(c->a, scope, &vs, &err) != 0) {
 		fprintf(stderr, "authzctl: %s\n", err);
 		return 2;
 	}
-	const char *hash = password_hash(a, password);
+	const char *hash = password_hash(c->a, password);
 	OPENSSL_cleanse(line, sizeof(line));
 	if (hash == NULL) {
 		fprintf(stderr, "authzctl: hashing the password failed\n");
 		return 1;
 	}
-	status_t st = db_identity_create(db, a, tenant, username, hash, vscope_format(a, &vs), &universal);
-	if (st == ST_CONFLICT) {
-		fprintf(stderr, "authzctl: %s already exists in tenant %s\n", username, tenant);
-		return 1;
-	}
+	status_t st = db_identity_create(c->db, c->a, tenant, username, hash, vscope_format(c->a, &vs), &universal);
 	if (st != ST_OK)
-		return 1;
+		return refused(st, st == ST_NOT_FOUND ? arena_sprintf(c->a, "tenant %s", tenant)
+						      : arena_sprintf(c->a, "identity %s in tenant %s", username, tenant));
 	printf("%s\n", universal);
 	return 0;
 }
 
-/* "identities" sub-commands, on an open database. */
-static int identities(struct db *db, arena_t *a, int argc, char **argv)
+static int identities_list(struct ctx *c, int argc, char **argv)
 {
-	int rc = 2;
-	if (strcmp(argv[1], "create") == 0) {
-		rc = identities_create(db, a, argc - 1, argv + 1);
-	} else if (strcmp(argv[1], "list") == 0 && (argc == 2 || (argc == 4 && strcmp(argv[2], "--tenant") == 0))) {
-		status_t st;
-		PGresult *res = db_identity_list(db, a, argc == 4 ? argv[3] : NULL, &st);
-		rc = res == NULL;
-		if (res != NULL) {
-			printf("%-45s  %-16s  %-24s  %-7s  %s\n", "universal", "tenant", "username", "enabled", "maximum scope");
-			for (int i = 0; i < PQntuples(res); i++)
-				printf("%-45s  %-16s  %-24s  %-7s  %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-				       PQgetvalue(res, i, 2), PQgetvalue(res, i, 4)[0] == 't' ? "yes" : "no",
-				       PQgetvalue(res, i, 3));
-		}
-	} else if (strcmp(argv[1], "disable") == 0 && argc == 6 && strcmp(argv[2], "--tenant") == 0 &&
-		   strcmp(argv[4], "--username") == 0) {
-		status_t st = db_identity_disable(db, a, argv[3], argv[5]);
-		if (st == ST_OK)
-			printf("disabled %s\n", argv[5]);
-		else
-			fprintf(stderr, "authzctl: no enabled identity %s in tenant %s\n", argv[5], argv[3]);
-		rc = st == ST_OK ? 0 : 1;
-	} else {
+	const char *tenant = NULL;
+	int json = 0;
+	struct identity_row *list;
+	size_t n;
+	if (list_options(argc, argv, &tenant, &json) != 0) {
 		usage(stderr);
+		return 2;
 	}
-	return rc;
+	status_t st = db_identity_list(c->db, c->a, tenant, &list, &n);
+	if (st != ST_OK)
+		return refused(st, "the identity list");
+	json_t *arr = json_array();
+	if (!json)
+		printf("%-45s  %-16s  %-24s  %-7s  %s\n", "universal", "tenant", "username", "enabled", "maximum scope");
+	for (size_t i = 0; i < n; i++) {
+		const struct identity_row *r = &list[i];
+		if (json)
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:b,s:s,s:o}", "universal", r->universal,
+				"tenant", r->tenant, "username", r->username, "enabled", r->enabled,
+				"maximum_scope", r->maximum_scope, "created_at", when_json(c->a, r->created_us)));
+		else
+			printf("%-45s  %-16s  %-24s  %-7s  %s\n", r->universal, r->tenant, r->username,
+			       r->enabled ? "yes" : "no", r->maximum_scope);
+	}
+	if (json)
+		print_json(arr);
+	else
+		json_decref(arr);
+	return 0;
 }
 
-/* "credentials" sub-commands, on an open database. */
-static int credentials(struct db *db, arena_t *a, int argc, char **argv)
+static int identities(struct ctx *c, int argc, char **argv)
 {
-	int rc = 2;
-	if (strcmp(argv[1], "create") == 0) {
-		rc = credentials_create(db, a, argc - 1, argv + 1);
-	} else if (strcmp(argv[1], "list") == 0) {
-		rc = credentials_list(db, a, argc - 1, argv + 1);
-	} else if (strcmp(argv[1], "revoke") == 0 && argc == 3) {
-		status_t st = db_credential_revoke(db, a, argv[2]);
-		if (st == ST_OK)
-			printf("revoked %s\n", argv[2]);
-		else
-			fprintf(stderr, "authzctl: no active credential %s\n", argv[2]);
-		rc = st == ST_OK ? 0 : 1;
-	} else {
-		usage(stderr);
+	if (strcmp(argv[1], "create") == 0)
+		return identities_create(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return identities_list(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "disable") == 0 && argc == 6 && strcmp(argv[2], "--tenant") == 0 &&
+	    strcmp(argv[4], "--username") == 0) {
+		status_t st = db_identity_disable(c->db, c->a, argv[3], argv[5]);
+		if (st != ST_OK)
+			return refused(st, arena_sprintf(c->a, "enabled identity %s in tenant %s", argv[5], argv[3]));
+		printf("disabled %s\n", argv[5]);
+		return 0;
 	}
-	return rc;
+	usage(stderr);
+	return 2;
+}
+
+/* ---- main ----------------------------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	int (*fn)(struct ctx *c, int argc, char **argv);
+} groups[] = {
+	{ "tenants", tenants },
+	{ "credentials", credentials },
+	{ "identities", identities },
+};
+
+static int help_asked(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "help") == 0)
+			return 1;
+	return 0;
 }
 
 /* Runs a sub-command group on a connected, migrated database. */
 static int with_database(const struct config *cfg, int argc, char **argv,
-			 int (*fn)(struct db *db, arena_t *a, int argc, char **argv))
+			 int (*fn)(struct ctx *c, int argc, char **argv))
 {
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
 	}
-	struct db *db = db_open(cfg->database_url);
-	arena_t *a = arena_create(0);
+	struct ctx c = { db_open(cfg->database_url), arena_create(0) };
 	int rc = 1;
-	if (db_ready(db) != ST_OK)
+	if (db_ready(c.db) != ST_OK)
 		fprintf(stderr, "authzctl: database unavailable or not migrated\n");
 	else
-		rc = fn(db, a, argc, argv);
-	arena_destroy(a);
-	db_close(db);
+		rc = fn(&c, argc, argv);
+	arena_destroy(c.a);
+	db_close(c.db);
 	return rc;
 }
 
@@ -247,7 +416,8 @@ int main(int argc, char **argv)
 {
 	const char *config_path = getenv("AUTHZD_CONFIG");
 	int opt;
-	while ((opt = getopt(argc, argv, "+c:h")) != -1) {
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	while ((opt = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': config_path = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -257,6 +427,10 @@ int main(int argc, char **argv)
 	if (optind >= argc) {
 		usage(stderr);
 		return 2;
+	}
+	if (help_asked(argc - optind, argv + optind)) {
+		usage(stdout);
+		return 0;
 	}
 	struct config cfg;
 	char err[512];
@@ -271,13 +445,16 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "migrate") == 0) {
 		const char *dir = optind + 1 < argc ? argv[optind + 1] : cfg.sql_dir;
 		rc = db_migrate(cfg.database_url, dir, stdout) == 0 ? 0 : 1;
-	} else if (strcmp(cmd, "identities") == 0) {
-		rc = with_database(&cfg, argc - optind, argv + optind, identities);
-	} else if (strcmp(cmd, "credentials") == 0) {
-		rc = with_database(&cfg, argc - optind, argv + optind, credentials);
 	} else {
-		fprintf(stderr, "authzctl: unknown command '%s'\n", cmd);
-		usage(stderr);
+		size_t i = 0;
+		while (i < sizeof(groups) / sizeof(groups[0]) && strcmp(groups[i].name, cmd) != 0)
+			i++;
+		if (i < sizeof(groups) / sizeof(groups[0])) {
+			rc = with_database(&cfg, argc - optind, argv + optind, groups[i].fn);
+		} else {
+			fprintf(stderr, "authzctl: unknown command '%s'\n", cmd);
+			usage(stderr);
+		}
 	}
 	config_free(&cfg);
 	return rc;

@@ -10,17 +10,20 @@
 
 #include <fcgiapp.h>
 
-#include "auth/secretbox.h"
-#include "config.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/secretbox.h"
 #include "http/router.h"
-#include "log.h"
+#include "nginx_errors.h"
 #include "routes.h"
 #include "supervisor.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: authzd [-c CONFIG]\n"
-		   "  -c CONFIG   configuration file (default: $AUTHZD_CONFIG, else none)\n"
+		   "       authzd --nginx-errors\n"
+		   "  -c CONFIG        configuration file (default: $AUTHZD_CONFIG, else none)\n"
+		   "  --nginx-errors   print the nginx snippet that answers nginx's own errors in JSON\n"
 		   "Every key can be overridden by AUTHZD_<KEY> in the environment.\n");
 }
 
@@ -35,13 +38,18 @@ static int write_pid_file(const char *path)
 
 int main(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "nginx-errors", no_argument, NULL, 'N' }, { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+	};
 	const char *config_path = getenv("AUTHZD_CONFIG");
 	int opt, rc = 1;
-	while ((opt = getopt(argc, argv, "c:hV")) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': config_path = optarg; break;
 		case 'V': puts(PACKAGE_STRING); return 0;
 		case 'h': usage(stdout); return 0;
+		case 'N': return nginx_errors_print(stdout) == 0 ? 0 : 1;
 		default: usage(stderr); return 2;
 		}
 	}
@@ -65,7 +73,7 @@ int main(int argc, char **argv)
 		log_warn("no secret_key_file: secrets that must be given back cannot be stored");
 	}
 
-	rt = router_compile(routes_table, routes_count);
+	rt = routes_compile();
 	if (rt == NULL)
 		goto out;
 

@@ -8,13 +8,12 @@
 
 extern const struct route routes_table[];
 extern const size_t routes_count;
+extern const struct route_prefix routes_prefixes[];
+extern const size_t routes_prefix_count;
+/* Paths under no prefix: the plain dialect. */
+extern const struct dialect *const routes_fallback;
 
-/* The dialect whose error body fits a path no route matched (by path prefix). */
-const struct dialect *routes_dialect_for_path(const char *path);
-
-/* Management scopes a route may require (credentials carry one or more). */
-#define SCOPE_READ_ALL "Read All"
-#define SCOPE_MANAGE_ALL "Manage All"
-#define SCOPE_VENAFI_ADMIN "admin"
+/* The route table compiled with its prefixes (NULL on a bad pattern). */
+struct router *routes_compile(void);
 
 #endif

@@ -8,16 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <fcgiapp.h>
 
-#include "arena.h"
-#include "config.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/service.h"
 #include "db/db.h"
 #include "http/dispatch.h"
 #include "http/request.h"
-#include "log.h"
-#include "service.h"
 
 #define ARENA_FIRST_BLOCK (64 * 1024)
 
@@ -60,34 +61,40 @@ static void read_body(struct request *r, FCGX_Request *fr, size_t cap)
 	r->body_len = got < 0 ? 0 : (size_t)got;
 }
 
-static void handle(struct service *svc, FCGX_Request *fr, arena_t *a)
+static int64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* The confirm phase's hook: the caller checked on its own, in the database. */
+static status_t confirm_caller(struct request *r)
+{
+	return db_caller_check(r->svc->db, r->arena, &r->caller);
+}
+
+static const struct http_hooks hooks = { confirm_caller, NULL };
+
+static void handle(const struct service *svc, const struct router *rt, FCGX_Request *fr, arena_t *a)
 {
 	struct request r;
 	http_request_init(&r, a, svc);
-
-	const char *method = param(fr, "REQUEST_METHOD");
-	r.method_name = method ? method : "";
-	r.method = method ? http_method_parse(method) : 0;
+	r.started_ns = now_ns();
 
 	const char *uri = param(fr, "REQUEST_URI");
-	if (uri == NULL)
-		uri = param(fr, "DOCUMENT_URI");
-	if (uri != NULL) {
-		const char *q = strchr(uri, '?');
-		r.path = q ? arena_strndup(a, uri, (size_t)(q - uri)) : uri;
-		r.query = q ? q + 1 : "";
-	}
-	r.content_type = param(fr, "CONTENT_TYPE");
-	r.authorization = param(fr, "HTTP_AUTHORIZATION");
-	r.if_match = param(fr, "HTTP_IF_MATCH");
-	const char *https = param(fr, "HTTPS");
-	r.scheme = https && strcasecmp(https, "off") != 0 ? "https" : "http";
-	const char *host = param(fr, "HTTP_HOST");
-	if (host != NULL)
-		r.host = host;
+	http_request_parse(&r, param(fr, "REQUEST_METHOD"), uri ? uri : param(fr, "DOCUMENT_URI"),
+			   param(fr, "HTTP_HOST"));
+	r.content_type = http_request_header(&r, param(fr, "CONTENT_TYPE"));
+	r.authorization = http_request_header(&r, param(fr, "HTTP_AUTHORIZATION"));
+	r.if_match = http_request_header(&r, param(fr, "HTTP_IF_MATCH"));
+	r.if_none_match = http_request_header(&r, param(fr, "HTTP_IF_NONE_MATCH"));
+	r.request_id = http_request_header(&r, param(fr, "AUTHZD_REQUEST_ID"));
 
 	read_body(&r, fr, svc->cfg->max_body_bytes);
-	http_dispatch(&r, svc->router);
+	http_dispatch(&r, rt, &hooks);
+	if (r.request_id != NULL)
+		http_reply_header(&r, "X-Request-Id", r.request_id);
 
 	size_t head_len;
 	char *head = http_response_head(&r, &head_len);
@@ -123,7 +130,7 @@ int worker_run(const struct config *cfg, const struct router *rt, int listen_fd)
 	sigaddset(&stop_set, SIGINT);
 	sigprocmask(SIG_SETMASK, &stop_set, NULL);
 
-	struct service svc = { cfg, db_open(cfg->database_url), rt };
+	struct service svc = { cfg, db_open(cfg->database_url) };
 	arena_t *a = arena_create(ARENA_FIRST_BLOCK);
 	FCGX_Request fr;
 	if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
@@ -141,7 +148,7 @@ int worker_run(const struct config *cfg, const struct router *rt, int listen_fd)
 		sigprocmask(SIG_SETMASK, &stop_set, NULL);
 		if (rc < 0)
 			break;
-		handle(&svc, &fr, a);
+		handle(&svc, rt, &fr, a);
 		FCGX_Finish_r(&fr);
 		arena_reset(a);
 	}

@@ -28,6 +28,8 @@ const char *tc_header(const struct http_resp *r, const char *name);
 /* The bearer token every call sends unless extra sets Authorization (NULL: none). */
 void tc_set_token(const char *token);
 const char *tc_current_token(void);
+/* The Host header every call sends while set (NULL: curl's own). */
+void tc_set_host(const char *host);
 /* Gets a management token for the credential (Basic + JSON); NULL on failure. The
  * token is remembered for the log check. Returns a malloc'd string. */
 char *tc_fetch_token(const char *client_id, const char *secret);

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "auth/auth.h"
-#include "auth/crypto.h"
+#include "core/arena.h"
+#include "core/caller.h"
+#include "core/crypto.h"
 #include "db/db.h"
 #include "db/db_server.h"
 #include "http_client.h"
@@ -341,9 +341,11 @@ static void test_failed_write_is_atomic(void)
 	struct db *db = db_open(getenv("AUTHZD_DATABASE_URL"));
 	arena_t *a = arena_create(0);
 	int64_t id = 0;
-	struct auth auth = { crypto_sha256_bytea(a, tc_current_token()), auth_scope_set("Manage All"), 0, 0, 0 };
+	struct caller caller = { .kind = CALLER_TOKEN, .need = ACCESS_MANAGE };
+	crypto_sha256_str(tc_current_token(), caller.token_hash);
 	long before = tc_sql_long(N_ALL, NULL, NULL, NULL);
-	CU_ASSERT_EQUAL(db_server_insert(db, a, &auth, &s, &id), ST_INVALID);
+	CU_ASSERT_EQUAL(db_server_insert(db, a, &caller, &s, &id), ST_INVALID);
+	CU_ASSERT(caller.verified);
 	CU_ASSERT_EQUAL(tc_sql_long(N_ALL, NULL, NULL, NULL), before);
 	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM servers WHERE name = 'atomic'", NULL, NULL, NULL), 0);
 	arena_destroy(a);

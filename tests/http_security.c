@@ -179,16 +179,16 @@ static void test_repeated_failures_throttled(void)
 	if (ra != NULL)
 		CU_ASSERT(atoi(ra) >= 1 && atoi(ra) <= 60);
 	tc_resp_free(&r);
-	CU_ASSERT_EQUAL(tc_sql_long("SELECT failures FROM login_failures WHERE client_id = $1", id, NULL, NULL), 10);
+	CU_ASSERT_EQUAL(tc_sql_long("SELECT failures FROM login_failures WHERE kind = 'credential' AND subject = $1", id, NULL, NULL), 10);
 	/* once the window is over the right secret works and the counter is cleared */
 	tc_sql_long("UPDATE login_failures SET window_started_at = now() - interval '61 seconds' "
-		    "WHERE client_id = $1 RETURNING 1", id, NULL, NULL);
+		    "WHERE kind = 'credential' AND subject = $1 RETURNING 1", id, NULL, NULL);
 	tc_call(NULL, "POST", TOKEN_PATH, "application/x-www-form-urlencoded", body, NULL, &r);
 	CU_ASSERT_EQUAL(r.status, 200);
 	if (r.status == 200)
 		check_token_body(r.body, tc_sql_long("SELECT tenant_id FROM api_credentials WHERE client_id = $1", id, NULL, NULL));
 	tc_resp_free(&r);
-	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM login_failures WHERE client_id = $1", id, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM login_failures WHERE kind = 'credential' AND subject = $1", id, NULL, NULL), 0);
 	tc_set_token(admin_token);
 }
 

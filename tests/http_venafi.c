@@ -6,10 +6,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "arena.h"
-#include "auth/password.h"
+#include "core/arena.h"
+#include "authn/password.h"
 #include "db/db.h"
-#include "db/db_venafi.h"
+#include "db/db_admin.h"
 #include "http_client.h"
 #include "suites.h"
 
@@ -97,9 +97,20 @@ static long get_token(const char *client, const char *user, const char *password
 	return s;
 }
 
+/* /vedauth belongs to the tenant that claims the request's host: tenant-a claims
+ * tenant-a.test for this suite. */
 static int init(void)
 {
-	return tc_sql_exec("DELETE FROM applications WHERE client_id LIKE 'v-%' OR client_id = 'NewApplicationID'");
+	tc_set_host("tenant-a.test");
+	return tc_sql_exec("DELETE FROM applications WHERE client_id LIKE 'v-%' OR client_id = 'NewApplicationID'") ||
+	       tc_sql_exec("INSERT INTO tenant_hosts (host, tenant_id) SELECT 'tenant-a.test', id FROM tenants "
+			   "WHERE name = 'tenant-a' ON CONFLICT DO NOTHING");
+}
+
+static int cleanup(void)
+{
+	tc_set_host(NULL);
+	return 0;
 }
 
 static void test_create_as_the_seed(void)
@@ -226,8 +237,9 @@ static void test_password_grant(void)
 	char uni[64];
 	snprintf(uni, sizeof(uni), "%s", universal);
 	long expires = 0, expires_in = 0, until = 0;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(body);
 	const char *p = strstr(body, "\"expires\":");
-	CU_ASSERT_PTR_NOT_NULL(p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	sscanf(p, "\"expires\":%ld,\"expires_in\":%ld", &expires, &expires_in);
 	CU_ASSERT_EQUAL(expires_in, 3600);
 	CU_ASSERT(labs(expires - (long)time(NULL) - 3600) <= 5);
@@ -392,5 +404,5 @@ void suite_http_venafi(void)
 		{ "token expiry, disabled identities, other tenants", test_expiry_disable_and_tenants },
 		{ NULL, NULL },
 	};
-	tests_add_suite("venafi (http)", init, NULL, cases);
+	tests_add_suite("venafi (http)", init, cleanup, cases);
 }

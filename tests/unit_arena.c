@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "arena.h"
+#include "core/arena.h"
 #include "suites.h"
 
 static int order[4];

@@ -1,10 +1,10 @@
-/* Credential and token parsing, scope sets, and the crypto helpers under them. */
+/* Credential and token parsing, the scope vocabulary, and the crypto helpers under them. */
 #include <string.h>
 
-#include "arena.h"
-#include "auth/auth.h"
-#include "auth/credential.h"
-#include "auth/crypto.h"
+#include "core/access.h"
+#include "core/arena.h"
+#include "core/crypto.h"
+#include "http/credentials.h"
 #include "http/request.h"
 #include "suites.h"
 
@@ -29,7 +29,7 @@ static int creds(const char *authorization, const char *bid, const char *bsecret
 	http_request_init(&r, arena, NULL);
 	r.authorization = authorization;
 	*id = *secret = NULL;
-	return auth_client_credentials(&r, bid, bsecret, id, secret);
+	return http_client_credentials(&r, bid, bsecret, 0, id, secret) == HTTP_CLIENT_AUTH_NONE ? -1 : 0;
 }
 
 static void test_client_credentials(void)
@@ -54,10 +54,26 @@ static void test_client_credentials(void)
 	CU_ASSERT_EQUAL(creds("Basic OnNlY3JldA==", NULL, NULL, &id, &secret), -1);  /* ":secret" */
 	CU_ASSERT_EQUAL(creds("Basic YWJjOg==", NULL, NULL, &id, &secret), -1);      /* "abc:" */
 	CU_ASSERT_EQUAL(creds("Basic YQBiOmM=", NULL, NULL, &id, &secret), -1);      /* NUL inside */
+	CU_ASSERT_EQUAL(creds("Basic /2E6Yg==", NULL, NULL, &id, &secret), -1);      /* "\xffa:b": not UTF-8 */
 	CU_ASSERT_EQUAL(creds("client_id:abc", NULL, NULL, &id, &secret), -1);
 	CU_ASSERT_EQUAL(creds(NULL, "abc", NULL, &id, &secret), -1);
 	CU_ASSERT_EQUAL(creds(NULL, "", "x", &id, &secret), -1);
 	CU_ASSERT_EQUAL(creds(NULL, NULL, NULL, &id, &secret), -1);
+	arena_reset(arena);
+}
+
+/* RFC 6749 2.3.1: Basic credentials of OAuth clients are form-encoded before base64. */
+static void test_basic_form_encoded(void)
+{
+	struct request r;
+	const char *id, *secret;
+	http_request_init(&r, arena, NULL);
+	r.authorization = "Basic YSUyQmI6YyUzQWQ=";     /* "a%2Bb:c%3Ad" */
+	CU_ASSERT_EQUAL(http_client_credentials(&r, NULL, NULL, 1, &id, &secret), HTTP_CLIENT_AUTH_BASIC);
+	ASSERT_STR(id, "a+b");
+	ASSERT_STR(secret, "c:d");
+	CU_ASSERT_EQUAL(http_client_credentials(&r, NULL, NULL, 0, &id, &secret), HTTP_CLIENT_AUTH_BASIC);
+	ASSERT_STR(id, "a%2Bb");
 	arena_reset(arena);
 }
 
@@ -69,13 +85,9 @@ static void test_bearer(void)
 	http_request_init(&r, arena, NULL);
 	snprintf(hdr, sizeof(hdr), "bearer %s", tok);
 	r.authorization = hdr;
-	CU_ASSERT_EQUAL(auth_bearer(&r, "Read All"), ST_OK);
-	ASSERT_STR(r.auth.scopes, "{\"Read All\",\"Manage All\"}");
-	CU_ASSERT_EQUAL(strlen(r.auth.token_hash), 66);
-	CU_ASSERT_EQUAL(strncmp(r.auth.token_hash, "\\x", 2), 0);
-	snprintf(hdr, sizeof(hdr), "Bearer %s", tok);
-	CU_ASSERT_EQUAL(auth_bearer(&r, "Manage All"), ST_OK);
-	ASSERT_STR(r.auth.scopes, "{\"Manage All\"}");
+	ASSERT_STR(http_bearer_token(&r), tok);
+	snprintf(hdr, sizeof(hdr), "Bearer   %s", tok);
+	ASSERT_STR(http_bearer_token(&r), tok);
 
 	static const char *const bad[] = { NULL, "", "Bearer", "Bearer ", "Basic abc",
 		"Bearer 5BC4AA8E86CB9108F4065ECF935E922C4E273DD29C09D415B4A8841DAF603095",
@@ -84,17 +96,34 @@ static void test_bearer(void)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		http_request_init(&r, arena, NULL);
 		r.authorization = bad[i];
-		CU_ASSERT_EQUAL(auth_bearer(&r, "Read All"), ST_UNAUTHORIZED);
+		CU_ASSERT_PTR_NULL(http_bearer_token(&r));
 	}
-	CU_ASSERT_PTR_NULL(auth_scope_set("Everything"));
 	arena_reset(arena);
+}
+
+static void test_scope_vocabulary(void)
+{
+	const char *const *read = access_credential_scopes(ACCESS_READ);
+	CU_ASSERT_EQUAL(access_count(read), 2);
+	ASSERT_STR(read[0], "Read All");
+	ASSERT_STR(read[1], "Manage All");
+	CU_ASSERT_EQUAL(access_count(access_credential_scopes(ACCESS_MANAGE)), 1);
+	ASSERT_STR(access_credential_scopes(ACCESS_MANAGE)[0], "Manage All");
+	ASSERT_STR(access_credential_scopes(ACCESS_VENAFI_ADMIN)[0], "Manage All");
+	CU_ASSERT_PTR_NULL(access_grant_scopes(ACCESS_MANAGE));
+	ASSERT_STR(access_grant_scopes(ACCESS_VENAFI_ADMIN)[0], "admin");
+	CU_ASSERT_EQUAL(access_count(access_credential_scopes(ACCESS_PUBLIC)), 0);
+	CU_ASSERT(access_scope_known("Manage All"));
+	CU_ASSERT(!access_scope_known("manage all"));
+	CU_ASSERT(!access_scope_known("Everything"));
 }
 
 static void test_crypto(void)
 {
 	/* SHA-256("abc") */
-	ASSERT_STR(crypto_sha256_bytea(arena, "abc"),
-		   "\\xba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	unsigned char h[CRYPTO_SHA256_LEN];
+	crypto_sha256_str("abc", h);
+	ASSERT_STR(crypto_hex(arena, h, sizeof(h)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	char *r1 = crypto_random_hex(arena, 32), *r2 = crypto_random_hex(arena, 32);
 	CU_ASSERT_EQUAL(strlen(r1), 64);
 	CU_ASSERT(strcmp(r1, r2) != 0);
@@ -107,11 +136,33 @@ static void test_crypto(void)
 	CU_ASSERT(crypto_equal("abcd", "abcd", 4));
 	CU_ASSERT(!crypto_equal("abcd", "abce", 4));
 	size_t n;
-	ASSERT_STR(crypto_base64_decode(arena, "aGVsbG8gd29ybGQ=", &n), "hello world");
+	ASSERT_STR((char *)crypto_base64_decode(arena, "aGVsbG8gd29ybGQ=", 16, BASE64_STD, &n), "hello world");
 	CU_ASSERT_EQUAL(n, 11);
-	CU_ASSERT_PTR_NULL(crypto_base64_decode(arena, "a", &n));
-	CU_ASSERT(credential_scope_known("Manage All"));
-	CU_ASSERT(!credential_scope_known("manage all"));
+	CU_ASSERT_PTR_NULL(crypto_base64_decode(arena, "a", 1, BASE64_STD, &n));
+	arena_reset(arena);
+}
+
+/* RFC 4648 section 10 vectors, in both alphabets, and the characters that tell them apart. */
+static void test_base64_vectors(void)
+{
+	static const char *const plain[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+	static const char *const std[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
+	static const char *const url[] = { "", "Zg", "Zm8", "Zm9v", "Zm9vYg", "Zm9vYmE", "Zm9vYmFy" };
+	size_t n;
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		ASSERT_STR(crypto_base64_encode(arena, plain[i], strlen(plain[i]), BASE64_STD), std[i]);
+		ASSERT_STR(crypto_base64_encode(arena, plain[i], strlen(plain[i]), BASE64_URL), url[i]);
+		ASSERT_STR((char *)crypto_base64_decode(arena, url[i], strlen(url[i]), BASE64_URL, &n), plain[i]);
+		CU_ASSERT_EQUAL(n, strlen(plain[i]));
+	}
+	static const unsigned char odd[] = { 0xfb, 0xff, 0xbf };
+	ASSERT_STR(crypto_base64_encode(arena, odd, 3, BASE64_STD), "+/+/");
+	ASSERT_STR(crypto_base64_encode(arena, odd, 3, BASE64_URL), "-_-_");
+	CU_ASSERT_PTR_NULL(crypto_base64_decode(arena, "+/+/", 4, BASE64_URL, &n));
+	CU_ASSERT_PTR_NULL(crypto_base64_decode(arena, "-_-_", 4, BASE64_STD, &n));
+	const unsigned char *d = crypto_base64_decode(arena, "-_-_", 4, BASE64_URL, &n);
+	CU_ASSERT_EQUAL(n, 3);
+	CU_ASSERT(d != NULL && memcmp(d, odd, 3) == 0);
 	arena_reset(arena);
 }
 
@@ -119,8 +170,11 @@ void suite_auth_parsing(void)
 {
 	static const struct test_case cases[] = {
 		{ "client credentials: Basic, OneLogin header, body", test_client_credentials },
-		{ "bearer tokens and scope sets", test_bearer },
+		{ "client credentials: Basic form-encoded for OAuth clients", test_basic_form_encoded },
+		{ "bearer tokens", test_bearer },
+		{ "the scope vocabulary and what each access needs", test_scope_vocabulary },
 		{ "hashing, randomness, hex and base64", test_crypto },
+		{ "base64 and base64url: RFC 4648 vectors", test_base64_vectors },
 		{ NULL, NULL },
 	};
 	tests_add_suite("auth parsing", init, cleanup, cases);

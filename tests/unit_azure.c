@@ -2,8 +2,11 @@
  * (sealing, key rotation, binding to its place), and the OAuth server rules. */
 #include <string.h>
 
-#include "arena.h"
-#include "auth/secretbox.h"
+#include <jansson.h>
+
+#include "core/arena.h"
+#include "core/jsonx.h"
+#include "core/secretbox.h"
 #include "db/db_azure.h"
 #include "dialect/azure.h"
 #include "model/server.h"
@@ -24,6 +27,28 @@ static int cleanup(void)
 	return 0;
 }
 
+/* A parsed filter as {"field":{"op":[values]}}, the shape these cases are written in. */
+static const char *parsed(const char *in, const char **err)
+{
+	static const char *const ops[] = { "eq", "ne", "gt", "lt", "ge", "le", "contains", "startswith", "endswith" };
+	struct azure_filter f;
+	if (azure_filter_parse(arena, in, &f, err) != 0)
+		return NULL;
+	json_t *root = jsonx_arena_own(arena, json_object());
+	for (size_t i = 0; i < f.n; i++) {
+		const char *field = f.clauses[i].field == AZURE_FILTER_NAME ? "name" : "displayName";
+		json_t *o = json_object_get(root, field);
+		if (o == NULL)
+			json_object_set_new(root, field, o = json_object());
+		json_t *arr = json_object_get(o, ops[f.clauses[i].op]);
+		if (arr == NULL)
+			json_object_set_new(o, ops[f.clauses[i].op], arr = json_array());
+		json_array_append_new(arr, json_string(f.clauses[i].value));
+	}
+	size_t len;
+	return jsonx_dump(arena, root, &len);
+}
+
 static void test_filter(void)
 {
 	static const struct {
@@ -42,14 +67,15 @@ static void test_filter(void)
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		const char *err = NULL;
-		ASSERT_STR(azure_filter_parse(arena, ok[i].in, &err), ok[i].out);
+		ASSERT_STR(parsed(ok[i].in, &err), ok[i].out);
 	}
 	static const char *const bad[] = { "", "name", "name eq", "name eq a", "name eq 'a", "clientId eq 'a'",
 		"name eq 'a' or name eq 'b'", "not name eq 'a'", "contains(name)", "contains('a', name)",
-		"startswith(name,'a') eq false", "name eq 'a' and", "(name eq 'a'", "name eq 'a' extra" };
+		"startswith(name,'a') eq false", "name eq 'a' and", "(name eq 'a'", "name eq 'a' extra",
+		"((((((((((name eq 'a'))))))))))" /* nesting has a bound */ };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *err = NULL;
-		CU_ASSERT_PTR_NULL(azure_filter_parse(arena, bad[i], &err));
+		CU_ASSERT_PTR_NULL(parsed(bad[i], &err));
 		CU_ASSERT_PTR_NOT_NULL(err);
 	}
 	arena_reset(arena);
@@ -75,40 +101,50 @@ static void test_etags(void)
 	arena_reset(arena);
 }
 
+static const char *opened(const struct sealed *box, const char *aad)
+{
+	return secretbox_open(arena, box, aad, NULL);
+}
+
 static void test_secretbox(void)
 {
 	unsigned char k1[32], k2[32];
 	memset(k1, 0x11, sizeof(k1));
 	memset(k2, 0x22, sizeof(k2));
-	const char *id1, *id2;
+	struct sealed c1, c1b, c2, bad;
 	secretbox_clear();
 	CU_ASSERT_FALSE(secretbox_ready());
-	CU_ASSERT_PTR_NULL(secretbox_seal(arena, "x", "aad", &id1));
+	CU_ASSERT_EQUAL(secretbox_seal(arena, "x", 1, "aad", &c1), -1);
 	CU_ASSERT_EQUAL(secretbox_add_key(k1), 0);
-	char *c1 = secretbox_seal(arena, "top secret", "a/b/c/d/client_secret", &id1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(c1);
-	CU_ASSERT_EQUAL(strlen(id1), 16);
-	CU_ASSERT_PTR_NULL(strstr(c1, "top secret"));
-	char *c1b = secretbox_seal(arena, "top secret", "a/b/c/d/client_secret", &id1);
-	CU_ASSERT(strcmp(c1, c1b) != 0);                 /* fresh nonce every time */
-	ASSERT_STR(secretbox_open(arena, c1, id1, "a/b/c/d/client_secret"), "top secret");
+	CU_ASSERT_EQUAL_FATAL(secretbox_seal(arena, "top secret", 10, "a/b/c/d/client_secret", &c1), 0);
+	CU_ASSERT_EQUAL(strlen(c1.key_id), 16);
+	CU_ASSERT_EQUAL(c1.len, 12 + 10 + 16);
+	CU_ASSERT_PTR_NULL(memmem(c1.bytes, c1.len, "top secret", 10));
+	CU_ASSERT_EQUAL(secretbox_seal(arena, "top secret", 10, "a/b/c/d/client_secret", &c1b), 0);
+	CU_ASSERT(memcmp(c1.bytes, c1b.bytes, c1.len) != 0);          /* fresh nonce every time */
+	ASSERT_STR(opened(&c1, "a/b/c/d/client_secret"), "top secret");
 	/* bound to its place: another aad, a flipped bit, an unknown key all fail */
-	CU_ASSERT_PTR_NULL(secretbox_open(arena, c1, id1, "a/b/c/d/resource_owner_password"));
-	char *flipped = arena_strdup(arena, c1);
-	flipped[10] = flipped[10] == '0' ? '1' : '0';
-	CU_ASSERT_PTR_NULL(secretbox_open(arena, flipped, id1, "a/b/c/d/client_secret"));
-	CU_ASSERT_PTR_NULL(secretbox_open(arena, c1, "0000000000000000", "a/b/c/d/client_secret"));
-	CU_ASSERT_PTR_NULL(secretbox_open(arena, "\\x00", id1, "a"));
-	CU_ASSERT_PTR_NULL(secretbox_open(arena, "00", id1, "a"));
+	CU_ASSERT_PTR_NULL(opened(&c1, "a/b/c/d/resource_owner_password"));
+	unsigned char *flipped = arena_alloc(arena, c1.len);
+	memcpy(flipped, c1.bytes, c1.len);
+	flipped[14] ^= 1;
+	bad = (struct sealed){ flipped, c1.len, c1.key_id };
+	CU_ASSERT_PTR_NULL(opened(&bad, "a/b/c/d/client_secret"));
+	bad = (struct sealed){ c1.bytes, c1.len, "0000000000000000" };
+	CU_ASSERT_PTR_NULL(opened(&bad, "a/b/c/d/client_secret"));
+	bad = (struct sealed){ c1.bytes, 27, c1.key_id };
+	CU_ASSERT_PTR_NULL(opened(&bad, "a"));
+	bad = (struct sealed){ NULL, 0, c1.key_id };
+	CU_ASSERT_PTR_NULL(opened(&bad, "a"));
 
 	/* rotation: the new key seals, the old one still opens what it sealed */
 	secretbox_clear();
 	CU_ASSERT_EQUAL(secretbox_add_key(k2), 0);
 	CU_ASSERT_EQUAL(secretbox_add_key(k1), 0);
-	char *c2 = secretbox_seal(arena, "", "aad", &id2);
-	CU_ASSERT(strcmp(id1, id2) != 0);
-	ASSERT_STR(secretbox_open(arena, c2, id2, "aad"), "");
-	ASSERT_STR(secretbox_open(arena, c1, id1, "a/b/c/d/client_secret"), "top secret");
+	CU_ASSERT_EQUAL(secretbox_seal(arena, "", 0, "aad", &c2), 0);
+	CU_ASSERT(strcmp(c1.key_id, c2.key_id) != 0);
+	ASSERT_STR(opened(&c2, "aad"), "");
+	ASSERT_STR(opened(&c1, "a/b/c/d/client_secret"), "top secret");
 	secretbox_clear();
 	arena_reset(arena);
 }
@@ -145,7 +181,7 @@ static void test_oauth_rules(void)
 	s.grant_types = (struct strlist){ grants, 1 };
 	s.authorization_methods = (struct strlist){ methods, 2 };
 	memset(&e, 0, sizeof(e));
-	CU_ASSERT_EQUAL(server_validate_oauth(&s, &e), ST_OK);
+	CU_ASSERT_EQUAL(server_validate(&s, SERVER_OAUTH_CLIENT, &e), ST_OK);
 	CU_ASSERT_EQUAL(e.ndetails, 0);
 	CU_ASSERT(model_is_resource_name("a.b-c_d e"));
 	CU_ASSERT(!model_is_resource_name("a#b"));

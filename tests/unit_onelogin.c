@@ -2,11 +2,11 @@
  * response shapes, and the error bodies. */
 #include <string.h>
 
-#include "arena.h"
+#include "core/arena.h"
 #include "dialect/dialect.h"
 #include "dialect/onelogin.h"
 #include "http/request.h"
-#include "jsonx.h"
+#include "core/jsonx.h"
 #include "suites.h"
 
 static arena_t *arena;
@@ -142,8 +142,8 @@ static void test_validation_and_status_bodies(void)
 	struct request r;
 	http_request_init(&r, arena, NULL);
 	r.err.status = ST_INVALID;
-	error_add(&r.err, "resource_identifier", "can't be blank");
-	error_add(&r.err, "audiences", "can't be blank");
+	error_add(&r.err, "resource_identifier", RULE_REQUIRED, 0);
+	error_add(&r.err, "audiences", RULE_REQUIRED, 0);
 	ASSERT_STR(error_body(&r), "{\"message\":\"Validation failed: Resource identifier can't be blank, "
 				   "Audiences can't be blank\",\"statusCode\":422,\"name\":\"UnprocessableEntityError\"}");
 	CU_ASSERT_EQUAL(r.resp.status, 422);

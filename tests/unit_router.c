@@ -2,7 +2,7 @@
  * both through the dialect that owns the path. */
 #include <string.h>
 
-#include "arena.h"
+#include "core/arena.h"
 #include "dialect/dialect.h"
 #include "http/dispatch.h"
 #include "http/router.h"
@@ -13,12 +13,12 @@ static status_t h_a(struct request *r) { (void)r; return ST_OK; }
 static status_t h_b(struct request *r) { (void)r; return ST_OK; }
 
 static const struct route table[] = {
-	{ HTTP_GET, "/things", h_a, NULL, NULL },
-	{ HTTP_POST, "/things", h_b, NULL, NULL },
-	{ HTTP_GET | HTTP_HEAD, "/things/:id", h_a, NULL, NULL },
-	{ HTTP_DELETE, "/things/:id", h_b, NULL, NULL },
-	{ HTTP_GET, "/things/:id/parts/:part", h_b, NULL, NULL },
-	{ HTTP_GET, "/things/special", h_b, NULL, NULL },
+	{ "things.list", HTTP_GET, "/things", h_a, ACCESS_PUBLIC, NULL },
+	{ "things.create", HTTP_POST, "/things", h_b, ACCESS_PUBLIC, NULL },
+	{ "things.get", HTTP_GET | HTTP_HEAD, "/things/:id", h_a, ACCESS_PUBLIC, NULL },
+	{ "things.delete", HTTP_DELETE, "/things/:id", h_b, ACCESS_PUBLIC, NULL },
+	{ "parts.get", HTTP_GET, "/things/:id/parts/:part", h_b, ACCESS_PUBLIC, NULL },
+	{ "things.special", HTTP_GET, "/things/special", h_b, ACCESS_PUBLIC, NULL },
 };
 
 static arena_t *arena;
@@ -27,7 +27,7 @@ static struct router *rt;
 static int init(void)
 {
 	arena = arena_create(0);
-	rt = router_compile(table, sizeof(table) / sizeof(table[0]));
+	rt = router_compile(table, sizeof(table) / sizeof(table[0]), NULL, 0, &dialect_plain);
 	return rt == NULL;
 }
 
@@ -98,25 +98,32 @@ static void test_case_slashes_escapes(void)
 
 static void test_bad_patterns_refused(void)
 {
-	static const struct route bad[] = { { HTTP_GET, "no-slash", h_a, NULL, NULL } };
-	static const struct route empty_seg[] = { { HTTP_GET, "/a//b", h_a, NULL, NULL } };
-	CU_ASSERT_PTR_NULL(router_compile(bad, 1));
-	CU_ASSERT_PTR_NULL(router_compile(empty_seg, 1));
+	static const struct route bad[] = { { "bad", HTTP_GET, "no-slash", h_a, ACCESS_PUBLIC, NULL } };
+	static const struct route empty_seg[] = { { "empty", HTTP_GET, "/a//b", h_a, ACCESS_PUBLIC, NULL } };
+	CU_ASSERT_PTR_NULL(router_compile(bad, 1, NULL, 0, &dialect_plain));
+	CU_ASSERT_PTR_NULL(router_compile(empty_seg, 1, NULL, 0, &dialect_plain));
 }
+
+/* No database here: a caller that would need one is never confirmed. */
+static status_t no_confirm(struct request *r)
+{
+	(void)r;
+	return ST_UNAVAILABLE;
+}
+
+static const struct http_hooks hooks = { no_confirm, NULL };
 
 /* The real table: 404 and 405 come back in the OneLogin body for OneLogin paths. */
 static void dispatch(struct request *r, struct router *real, unsigned method, const char *path)
 {
 	http_request_init(r, arena, NULL);
-	r->method = method;
-	r->method_name = http_method_name(method);
-	r->path = path;
-	http_dispatch(r, real);
+	http_request_parse(r, http_method_name(method), path, NULL);
+	http_dispatch(r, real, &hooks);
 }
 
 static void test_dispatch_errors_in_dialect(void)
 {
-	struct router *real = router_compile(routes_table, routes_count);
+	struct router *real = routes_compile();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(real);
 	struct request r;
 
@@ -158,10 +165,44 @@ static void test_dispatch_errors_in_dialect(void)
 	r.method_name = "POST";
 	r.path = "/api/2/api_authorizations";
 	r.body_too_large = 1;
-	http_dispatch(&r, real);
+	http_dispatch(&r, real, &hooks);
 	CU_ASSERT_EQUAL(r.resp.status, 413);
 	ASSERT_STR(r.resp.body, "{\"message\":\"Payload Too Large\",\"statusCode\":413,"
 				"\"name\":\"PayloadTooLargeError\"}");
+	router_free(real);
+	arena_reset(arena);
+}
+
+/* What parsing finds wrong is answered by the path's dialect, in valid JSON. */
+static void test_bad_encoding(void)
+{
+	struct router *real = routes_compile();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(real);
+	struct request r;
+	/* a path segment that decodes to invalid UTF-8 names nothing */
+	dispatch(&r, real, HTTP_GET, "/subscriptions/%FF/resourceGroups/rg/providers/Microsoft.ApiManagement/"
+				     "service/s/authorizationServers/x?api-version=2022-08-01");
+	CU_ASSERT_EQUAL(r.resp.status, 404);
+	ASSERT_STR(r.resp.body, "{\"error\":{\"code\":\"ResourceNotFound\",\"message\":\"OAuth2AuthorizationServer "
+				"not found.\",\"details\":null}}");
+	dispatch(&r, real, HTTP_POST, "/vedsdk/oauth/%FF");
+	CU_ASSERT_EQUAL(r.resp.status, 404);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.resp.body, "\"error\":\"invalid_request\""));
+	/* raw bytes that are not UTF-8 in the path itself */
+	dispatch(&r, real, HTTP_GET, "/api/2/api_authorizations/\xff");
+	CU_ASSERT_EQUAL(r.resp.status, 404);
+	ASSERT_STR(r.resp.body, "{\"message\":\"The resource with the given id could not be found\","
+				"\"statusCode\":404,\"name\":\"NotFoundError\"}");
+	/* a query that is not UTF-8: the dialect's 400 */
+	dispatch(&r, real, HTTP_GET, "/api/2/api_authorizations?name=%FF");
+	CU_ASSERT_EQUAL(r.resp.status, 400);
+	ASSERT_STR(r.resp.body, "{\"message\":\"The query string has a malformed percent-escape or is not UTF-8\","
+				"\"statusCode\":400,\"name\":\"BadRequestError\"}");
+	dispatch(&r, real, HTTP_GET, "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/"
+				     "service/s/authorizationServers?api-version=%FF");
+	CU_ASSERT_EQUAL(r.resp.status, 400);
+	ASSERT_STR(r.resp.body, "{\"error\":{\"code\":\"BadRequest\",\"message\":\"The query string has a malformed "
+				"percent-escape or is not UTF-8\",\"details\":null}}");
 	router_free(real);
 	arena_reset(arena);
 }
@@ -174,6 +215,7 @@ void suite_router(void)
 		{ "case, slashes and escapes", test_case_slashes_escapes },
 		{ "bad patterns refused", test_bad_patterns_refused },
 		{ "dispatch renders errors in the path's dialect", test_dispatch_errors_in_dialect },
+		{ "invalid UTF-8 in path or query: the dialect's 404 or 400", test_bad_encoding },
 		{ NULL, NULL },
 	};
 	tests_add_suite("router", init, cleanup, cases);

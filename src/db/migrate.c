@@ -1,5 +1,8 @@
-/* Migration runner. A migration file is trusted DDL from our own tree, so it is the one
- * place SQL text is sent unprepared; the bookkeeping around it uses parameters. */
+/* Migration runner. Numbered migrations (sql/NNNN_name.sql) change the schema once each;
+ * then the api schema (every write as a function, in the files of sql/api) is dropped and created
+ * again from its files, in one transaction, so those files are the functions' only
+ * definition. These files are trusted DDL from our own tree, so this is the one place SQL
+ * text is sent unprepared; the bookkeeping around it uses parameters. */
 #include "db/migrate.h"
 
 #include <dirent.h>
@@ -10,6 +13,12 @@
 #include <libpq-fe.h>
 
 #define MIGRATE_LOCK_KEY "72616"   /* any constant; shared by every authzctl */
+
+static int is_sql_file(const struct dirent *d)
+{
+	size_t len = strlen(d->d_name);
+	return len > 4 && d->d_name[0] != '.' && strcmp(d->d_name + len - 4, ".sql") == 0;
+}
 
 static int is_migration(const struct dirent *d)
 {
@@ -120,6 +129,45 @@ out:
 	return rc;
 }
 
+/* Drops and re-creates schema api from the .sql files of dir/api, in one transaction. */
+static int apply_api(PGconn *c, const char *dir, FILE *out)
+{
+	char path[4096];
+	struct dirent **files = NULL;
+	snprintf(path, sizeof(path), "%s/api", dir);
+	int n = scandir(path, &files, is_sql_file, alphasort), rc = -1;
+	if (n < 0) {
+		fprintf(out, "migrate: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (run(c, "BEGIN", out, "api") != 0)
+		goto out;
+	rc = run(c, "DROP SCHEMA IF EXISTS api CASCADE", out, "api") == 0 &&
+	     run(c, "CREATE SCHEMA api", out, "api") == 0 ? 0 : -1;
+	for (int i = 0; i < n && rc == 0; i++) {
+		snprintf(path, sizeof(path), "%s/api/%s", dir, files[i]->d_name);
+		char *sql = read_file(path);
+		if (sql == NULL) {
+			fprintf(out, "migrate: %s: %s\n", path, strerror(errno));
+			rc = -1;
+			break;
+		}
+		rc = run(c, sql, out, files[i]->d_name);
+		free(sql);
+	}
+	if (rc == 0)
+		rc = run(c, "COMMIT", out, "api");
+	if (rc != 0)
+		run(c, "ROLLBACK", out, "api");
+	else
+		fprintf(out, "api: %d files\n", n);
+out:
+	for (int i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	return rc;
+}
+
 int db_migrate(const char *database_url, const char *dir, FILE *out)
 {
 	struct dirent **files = NULL;
@@ -144,6 +192,8 @@ int db_migrate(const char *database_url, const char *dir, FILE *out)
 	rc = 0;
 	for (int i = 0; i < n && rc == 0; i++)
 		rc = apply_one(c, dir, files[i]->d_name, out);
+	if (rc == 0)
+		rc = apply_api(c, dir, out);
 out:
 	for (int i = 0; i < n; i++)
 		free(files[i]);

@@ -7,10 +7,11 @@
 
 #include <jansson.h>
 
-#include "arena.h"
+#include "core/arena.h"
+#include "core/status.h"
+#include "db/db_azure.h"
 #include "http/request.h"
 #include "model/server.h"
-#include "status.h"
 
 status_t azure_server_list(struct request *r);
 status_t azure_server_get(struct request *r);       /* GET and HEAD */
@@ -21,23 +22,25 @@ status_t azure_server_list_secrets(struct request *r);
 
 /* "\"AAAAAAAAAAE=\"": the quoted base64 of the 8-byte big-endian version. */
 const char *azure_etag(arena_t *a, int version);
-/* If-Match value -> a version, DB_AZURE_ANY_VERSION for "*", or -3 if it cannot match. */
+/* An If-Match value: a version it names, DB_AZURE_ANY_VERSION for "*",
+ * DB_AZURE_NO_PRECONDITION when absent, DB_AZURE_NO_VERSION for anything else (a tag that
+ * is not one of ours can never match). */
 int azure_if_match(const char *header);
 
-/* Parses an OData $filter on name/displayName into the JSON the list query takes:
- * {"name":{"eq":["x"],"contains":["y"]},"displayName":{...}}. NULL (and a message in
- * *err) if the filter is not understood. */
-char *azure_filter_parse(arena_t *a, const char *filter, const char **err);
+/* Parses an OData $filter on name/displayName (eq ne gt lt ge le, substringof, contains,
+ * startswith, endswith, optionally "eq true", joined with and, parentheses up to a small
+ * depth) into *out. -1 (and a message in *err) if the filter is not understood. */
+int azure_filter_parse(arena_t *a, const char *filter, struct azure_filter *out, const char **err);
 
 /* Maps {"properties":{...}} onto s. Fields absent from the body are left as they are,
  * so PUT passes defaults and PATCH the stored server. Type errors are added to r->err as
- * details (target = property name) and ST_INVALID returned once all are seen. */
-status_t azure_server_from_json(struct request *r, json_t *body, struct server *s, int *secrets_given);
-json_t *azure_server_to_json(arena_t *a, const struct server *s, const char *sub, const char *rg,
-			     const char *svc);
+ * details and ST_INVALID returned once all are seen; *secrets gets what the body says of
+ * each secret (set with the value in s, removed, or kept when absent). */
+status_t azure_server_from_json(struct request *r, json_t *body, struct server *s,
+				enum azure_secret_change secrets[AZURE_SECRETS]);
+json_t *azure_server_to_json(arena_t *a, const struct server *s, const struct azure_service *svc);
 
-#define AZURE_SECRET_CLIENT 1
-#define AZURE_SECRET_USERNAME 2
-#define AZURE_SECRET_PASSWORD 4
+/* The Azure property name of a model field ("client_id" -> "clientId"). */
+const char *azure_property(const char *field);
 
 #endif

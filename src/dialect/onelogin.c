@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dialect/dialect.h"
+#include "http/response.h"
 
 const char *onelogin_humanize(arena_t *a, const char *field)
 {
@@ -20,16 +21,37 @@ const char *onelogin_humanize(arena_t *a, const char *field)
 	return h;
 }
 
+const char *onelogin_rule_message(arena_t *a, const struct error_detail *d)
+{
+	switch (d->rule) {
+	case RULE_MESSAGE: return d->message;
+	case RULE_REQUIRED: return "can't be blank";
+	case RULE_TOO_LONG: return arena_sprintf(a, "is too long (maximum is %ld characters)", d->limit);
+	case RULE_TOO_MANY: return arena_sprintf(a, "is too long (maximum is %ld %s)", d->limit, d->field);
+	case RULE_TOO_FEW: return arena_sprintf(a, "is too short (minimum is %ld)", d->limit);
+	case RULE_TOO_SMALL: return arena_sprintf(a, "must be greater than %ld", d->limit - 1);
+	case RULE_TOO_LARGE: return arena_sprintf(a, "must be less than or equal to %ld", d->limit);
+	case RULE_NOT_URI: return "is not a valid URI";
+	case RULE_NOT_URL: return "is not a valid URL";
+	case RULE_HAS_SPACES: return "can't contain spaces";
+	case RULE_ITEM_BLANK: return "can't contain blank values";
+	case RULE_ITEM_SPACES: return "can't have leading or trailing spaces";
+	case RULE_ITEM_TOO_LONG: return arena_sprintf(a, "can't contain values longer than %ld characters", d->limit);
+	case RULE_DUPLICATES: return "can't contain duplicates";
+	case RULE_NOT_ALLOWED: return "is not included in the list";
+	case RULE_MISSING_ITEM: return arena_sprintf(a, "must include %s", d->message);
+	case RULE_BAD_ITEMS: return "is invalid";
+	case RULE_TAKEN: return "has already been taken";
+	}
+	return "is invalid";
+}
+
 const char *onelogin_validation_message(arena_t *a, const struct app_error *e)
 {
-	size_t cap = 32;
+	const char *msg = "Validation failed";
 	for (size_t i = 0; i < e->ndetails; i++)
-		cap += strlen(e->details[i].field) + strlen(e->details[i].message) + 4;
-	char *msg = arena_alloc(a, cap);
-	size_t o = (size_t)snprintf(msg, cap, "Validation failed");
-	for (size_t i = 0; i < e->ndetails; i++)
-		o += (size_t)snprintf(msg + o, cap - o, "%s%s %s", i ? ", " : ": ",
-				      onelogin_humanize(a, e->details[i].field), e->details[i].message);
+		msg = arena_sprintf(a, "%s%s%s %s", msg, i ? ", " : ": ", onelogin_humanize(a, e->details[i].field),
+				    onelogin_rule_message(a, &e->details[i]));
 	return msg;
 }
 
@@ -142,6 +164,18 @@ status_t onelogin_reply_id(struct request *r, int code, int64_t id)
 	return ST_OK;
 }
 
+/* "Bad Gateway" -> "BadGatewayError" */
+static const char *onelogin_error_name(arena_t *a, int code)
+{
+	const char *reason = status_reason(code);
+	char *name = arena_alloc(a, strlen(reason) + 6), *o = name;
+	for (const char *p = reason; *p; p++)
+		if (isalnum((unsigned char)*p))
+			*o++ = *p;
+	strcpy(o, "Error");
+	return name;
+}
+
 static void reply_error(struct request *r)
 {
 	const struct app_error *e = &r->err;
@@ -168,10 +202,14 @@ static void reply_error(struct request *r)
 	case ST_UNAVAILABLE: name = "ServiceUnavailableError"; message = "Service Unavailable"; break;
 	case ST_OK:
 	case ST_INTERNAL:
-	default:
 		code = 500;
 		name = "InternalServerError";
 		message = "Internal Server Error";
+		break;
+	default:
+		/* what nginx may answer itself (408, 414, 502, ...): the reason phrase, in Pascal case */
+		name = onelogin_error_name(r->arena, code);
+		message = status_reason(code);
 		break;
 	}
 	if (e->message != NULL && e->status != ST_INVALID && e->status != ST_INTERNAL)

@@ -7,9 +7,9 @@
 
 #include <jansson.h>
 
+#include "core/status.h"
 #include "http/request.h"
 #include "model/server.h"
-#include "status.h"
 
 status_t onelogin_server_list(struct request *r);
 status_t onelogin_server_create(struct request *r);
@@ -38,6 +38,8 @@ status_t onelogin_token_revoke(struct request *r);
 
 /* "resource_identifier" -> "Resource identifier" (Rails' humanize), in the arena. */
 const char *onelogin_humanize(arena_t *a, const char *field);
+/* A failing rule in OneLogin's (Rails') words: "can't be blank". */
+const char *onelogin_rule_message(arena_t *a, const struct error_detail *d);
 /* The 422 message: "Validation failed: A can't be blank, B ..." for e's details. */
 const char *onelogin_validation_message(arena_t *a, const struct app_error *e);
 

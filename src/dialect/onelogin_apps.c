@@ -2,13 +2,14 @@
  * generated client id, and a secret shown once at creation. */
 #include <string.h>
 
-#include "auth/crypto.h"
+#include "core/crypto.h"
+#include "core/jsonx.h"
+#include "core/service.h"
+#include "core/timefmt.h"
 #include "db/db_application.h"
 #include "dialect/onelogin.h"
-#include "jsonx.h"
-#include "service.h"
 
-static json_t *app_json(const struct application *a, const char *secret)
+static json_t *app_json(arena_t *arena, const struct application *a, const char *secret)
 {
 	json_t *sso = json_pack("{s:s}", "client_id", a->client_id);
 	if (secret != NULL)
@@ -18,8 +19,8 @@ static json_t *app_json(const struct application *a, const char *secret)
 	json_object_set_new(o, "connector_id", json_null());
 	json_object_set_new(o, "name", json_string(a->name));
 	json_object_set_new(o, "description", jsonx_string_or_null(a->description));
-	json_object_set_new(o, "created_at", json_string(a->created_at));
-	json_object_set_new(o, "updated_at", json_string(a->updated_at));
+	json_object_set_new(o, "created_at", json_string(timefmt_iso8601(arena, a->created_us, TIMEFMT_MILLIS)));
+	json_object_set_new(o, "updated_at", json_string(timefmt_iso8601(arena, a->updated_us, TIMEFMT_MILLIS)));
 	json_object_set_new(o, "sso", sso);
 	return o;
 }
@@ -44,11 +45,13 @@ status_t onelogin_app_create(struct request *r)
 		return st;
 	a.client_id = crypto_random_hex(r->arena, 16);
 	const char *secret = crypto_random_hex(r->arena, 32);
-	st = db_application_insert(r->svc->db, r->arena, &r->auth, &a, crypto_sha256_bytea(r->arena, secret));
+	unsigned char hash[CRYPTO_SHA256_LEN];
+	crypto_sha256_str(secret, hash);
+	st = db_application_insert(r->svc->db, r->arena, &r->caller, &a, hash);
 	if (st != ST_OK)
 		return st;
 	http_reply_header(r, "Cache-Control", "no-store");
-	http_reply_json(r, 201, app_json(&a, secret));
+	http_reply_json(r, 201, app_json(r->arena, &a, secret));
 	return ST_OK;
 }
 
@@ -56,12 +59,12 @@ status_t onelogin_app_list(struct request *r)
 {
 	struct application *list;
 	size_t n;
-	status_t st = db_application_list(r->svc->db, r->arena, &r->auth, &list, &n);
+	status_t st = db_application_list(r->svc->db, r->arena, &r->caller, &list, &n);
 	if (st != ST_OK)
 		return st;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, app_json(&list[i], NULL));
+		json_array_append_new(arr, app_json(r->arena, &list[i], NULL));
 	http_reply_json(r, 200, arr);
 	return ST_OK;
 }
@@ -69,10 +72,10 @@ status_t onelogin_app_list(struct request *r)
 status_t onelogin_app_get(struct request *r)
 {
 	struct application a;
-	status_t st = db_application_get(r->svc->db, r->arena, &r->auth, onelogin_parse_id(r->params[0]), &a);
+	status_t st = db_application_get(r->svc->db, r->arena, &r->caller, onelogin_parse_id(r->params[0]), &a);
 	if (st != ST_OK)
 		return st;
-	http_reply_json(r, 200, app_json(&a, NULL));
+	http_reply_json(r, 200, app_json(r->arena, &a, NULL));
 	return ST_OK;
 }
 
@@ -80,19 +83,20 @@ status_t onelogin_app_update(struct request *r)
 {
 	struct application a;
 	application_init(&a);
-	a.id = onelogin_parse_id(r->params[0]);
+	int64_t id = onelogin_parse_id(r->params[0]);
 	status_t st = app_from_body(r, &a);
 	if (st != ST_OK)
 		return st;
-	if ((st = db_application_rename(r->svc->db, r->arena, &r->auth, &a)) != ST_OK)
+	/* OneLogin's shape carries only name and description: the rest of the row stays */
+	if ((st = db_application_update(r->svc->db, r->arena, &r->caller, id, &a, APPLICATION_NAME_ONLY)) != ST_OK)
 		return st;
-	http_reply_json(r, 200, app_json(&a, NULL));
+	http_reply_json(r, 200, app_json(r->arena, &a, NULL));
 	return ST_OK;
 }
 
 status_t onelogin_app_delete(struct request *r)
 {
-	status_t st = db_application_delete(r->svc->db, r->arena, &r->auth, onelogin_parse_id(r->params[0]));
+	status_t st = db_application_delete(r->svc->db, r->arena, &r->caller, onelogin_parse_id(r->params[0]), NULL);
 	if (st != ST_OK)
 		return st;
 	http_reply_empty(r, 204);

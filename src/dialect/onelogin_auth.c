@@ -1,15 +1,16 @@
-/* OneLogin's management-token endpoints: /auth/oauth2/v2/token and /auth/oauth2/revoke.
- * Their errors use OneLogin's older "status" body, so they form a dialect of their own. */
+/* OneLogin's management-token endpoints: /auth/oauth2/v2/token and /auth/oauth2/revoke, as
+ * thin adapters over the login core (src/authn/login.c). Their errors use OneLogin's older
+ * "status" body, so they form a dialect of their own. */
 #include <string.h>
 
-#include "auth/auth.h"
-#include "auth/crypto.h"
-#include "config.h"
-#include "db/db_auth.h"
+#include "authn/login.h"
+#include "core/config.h"
+#include "core/jsonx.h"
+#include "core/service.h"
+#include "core/timefmt.h"
 #include "dialect/dialect.h"
 #include "dialect/onelogin.h"
-#include "jsonx.h"
-#include "service.h"
+#include "http/credentials.h"
 
 #define FORM_MAX 16
 
@@ -35,7 +36,10 @@ static status_t read_fields(struct request *r, struct fields *f)
 	if (r->body_len == 0)
 		return ST_OK;
 	if (http_media_type_is(r->content_type, "application/x-www-form-urlencoded")) {
-		f->nform = http_form_parse(r->arena, r->body, r->body_len, f->form, FORM_MAX);
+		int n = http_form_parse(r->arena, r->body, r->body_len, f->form, FORM_MAX);
+		if (n < 0)
+			return error_set(&r->err, ST_BAD_REQUEST, NULL, "Malformed form body");
+		f->nform = (size_t)n;
 		return ST_OK;
 	}
 	status_t st = http_body_json(r, &f->json);
@@ -44,72 +48,57 @@ static status_t read_fields(struct request *r, struct fields *f)
 	return st;
 }
 
-/* Authenticates the client credentials of the request. Failures are counted per client_id
- * and audited; past DB_LOGIN_MAX_FAILURES in a window the client is refused with 429
- * whatever it sends, and no answer says which part was wrong. */
-static status_t login(struct request *r, const struct fields *f, struct db_login *who,
-		      const char **client_id)
+/* The client credentials of the request. A client id without its secret still counts as a
+ * failed login of that client (so guessing cannot skip the throttle). */
+static status_t credentials(struct request *r, const struct fields *f, const char **id, const char **secret)
 {
-	const char *secret = NULL;
-	status_t st;
-	if (auth_client_credentials(r, field(f, "client_id"), field(f, "client_secret"),
-				    client_id, &secret) != 0) {
-		/* A client id without its secret still counts against that client. */
-		*client_id = field(f, "client_id");
-		if (*client_id == NULL || (*client_id)[0] == '\0')
-			return error_set(&r->err, ST_UNAUTHORIZED, NULL, "Authentication Failure");
-		secret = "";
-	}
-	st = db_login_lookup(r->svc->db, r->arena, *client_id, r->svc->cfg->access_token_ttl_seconds, who);
-	if (st != ST_OK)
-		return st;
-	if (who->recent_failures >= DB_LOGIN_MAX_FAILURES) {
-		r->err.retry_after = who->retry_after > 0 ? who->retry_after : 1;
+	if (http_client_credentials(r, field(f, "client_id"), field(f, "client_secret"), 0, id, secret) !=
+	    HTTP_CLIENT_AUTH_NONE)
+		return ST_OK;
+	*id = field(f, "client_id");
+	*secret = "";
+	if (*id == NULL || (*id)[0] == '\0')
+		return error_set(&r->err, ST_UNAUTHORIZED, NULL, "Authentication Failure");
+	return ST_OK;
+}
+
+/* A login's refusal: 401 says nothing of what was wrong; 429 says when to come back. */
+static status_t refused(struct request *r, status_t st, int retry_after)
+{
+	if (st == ST_RATE_LIMITED) {
+		r->err.retry_after = retry_after > 0 ? retry_after : 1;
 		return error_set(&r->err, ST_RATE_LIMITED, NULL, "Too Many Requests");
 	}
-	/* Unknown clients are compared against a dummy hash so timing tells nothing. */
-	unsigned char presented[CRYPTO_SHA256_LEN], dummy[CRYPTO_SHA256_LEN] = { 0 };
-	crypto_sha256(secret, strlen(secret), presented);
-	const unsigned char *expected = who->credential_id ? who->secret_hash : dummy;
-	int match = crypto_equal(presented, expected, CRYPTO_SHA256_LEN);
-	if (match && who->credential_id != 0 && !who->revoked)
-		return ST_OK;
-	int failures = 0;
-	st = db_login_failed(r->svc->db, r->arena, *client_id, who, &failures);
-	if (st != ST_OK)
-		return st;
-	return error_set(&r->err, ST_UNAUTHORIZED, NULL, "Authentication Failure");
+	if (st == ST_UNAUTHORIZED)
+		return error_set(&r->err, ST_UNAUTHORIZED, NULL, "Authentication Failure");
+	return st;
 }
 
 status_t onelogin_token_create(struct request *r)
 {
 	struct fields f;
-	struct db_login who;
-	const char *client_id;
+	const char *client_id, *secret;
+	struct authn_token t;
+	int retry_after = 0;
 	status_t st = read_fields(r, &f);
 	if (st != ST_OK)
 		return st;
 	const char *grant = field(&f, "grant_type");
 	if (grant == NULL || strcmp(grant, "client_credentials") != 0)
 		return error_set(&r->err, ST_BAD_REQUEST, NULL, "grant_type is incorrect/absent");
-	if ((st = login(r, &f, &who, &client_id)) != ST_OK)
+	if ((st = credentials(r, &f, &client_id, &secret)) != ST_OK)
 		return st;
-
-	const char *token = crypto_random_hex(r->arena, 32);
-	const char *refresh = crypto_random_hex(r->arena, 32);
-	struct db_token issued;
-	st = db_token_issue(r->svc->db, r->arena, &who, client_id,
-			    crypto_sha256_bytea(r->arena, token), crypto_sha256_bytea(r->arena, refresh),
-			    &issued);
+	st = authn_management_token(r->svc->db, r->arena, client_id, secret, r->svc->cfg->access_token_ttl_seconds,
+				    &t, &retry_after);
 	if (st != ST_OK)
-		return st;
+		return refused(r, st, retry_after);
 	json_t *body = json_object();
-	json_object_set_new(body, "access_token", json_string(token));
-	json_object_set_new(body, "created_at", json_string(issued.created_at));
-	json_object_set_new(body, "expires_in", json_integer(issued.expires_in));
-	json_object_set_new(body, "refresh_token", json_string(refresh));
+	json_object_set_new(body, "access_token", json_string(t.access_token));
+	json_object_set_new(body, "created_at", json_string(timefmt_iso8601(r->arena, t.created_us, TIMEFMT_MILLIS)));
+	json_object_set_new(body, "expires_in", json_integer(t.expires_in));
+	json_object_set_new(body, "refresh_token", json_string(t.refresh_token));
 	json_object_set_new(body, "token_type", json_string("bearer"));
-	json_object_set_new(body, "account_id", json_integer(who.tenant_id));
+	json_object_set_new(body, "account_id", json_integer(t.tenant_id));
 	http_reply_header(r, "Cache-Control", "no-store");
 	http_reply_header(r, "Pragma", "no-cache");
 	http_reply_json(r, 200, body);
@@ -119,21 +108,24 @@ status_t onelogin_token_create(struct request *r)
 status_t onelogin_token_revoke(struct request *r)
 {
 	struct fields f;
-	struct db_login who;
-	const char *client_id;
+	const char *client_id, *secret;
+	int retry_after = 0;
 	status_t st = read_fields(r, &f);
 	if (st != ST_OK)
 		return st;
-	if ((st = login(r, &f, &who, &client_id)) != ST_OK)
+	if ((st = credentials(r, &f, &client_id, &secret)) != ST_OK)
 		return st;
 	const char *token = field(&f, "access_token");
-	if (token == NULL || token[0] == '\0')
+	if (token == NULL || token[0] == '\0') {
+		/* a missing token is the client's mistake, but only a client that logs in may hear it */
+		token = "";
+	}
+	st = authn_management_revoke(r->svc->db, r->arena, client_id, secret, token, &retry_after);
+	if (st != ST_OK)
+		return refused(r, st, retry_after);
+	if (token[0] == '\0')
 		return error_set(&r->err, ST_BAD_REQUEST, NULL, "Access Token Missing");
 	/* Unknown or foreign tokens answer success too (RFC 7009): nothing to learn here. */
-	int revoked = 0;
-	st = db_token_revoke(r->svc->db, r->arena, &who, crypto_sha256_bytea(r->arena, token), &revoked);
-	if (st != ST_OK)
-		return st;
 	http_reply_json(r, 200, json_pack("{s:{s:b,s:i,s:s,s:s}}", "status", "error", 0, "code", 200,
 					  "type", "success", "message", "Success"));
 	return ST_OK;
@@ -148,14 +140,22 @@ static void reply_error(struct request *r)
 	case ST_BAD_REQUEST: type = "bad request"; break;
 	case ST_UNAUTHORIZED: type = "Unauthorized"; message = "Authentication Failure"; break;
 	case ST_RATE_LIMITED: type = "too many requests"; break;
-	case ST_NOT_FOUND: type = "not found"; break;
-	case ST_METHOD_NOT_ALLOWED: type = "method not allowed"; break;
-	case ST_TOO_LARGE: type = "payload too large"; break;
-	case ST_UNAVAILABLE: type = "service unavailable"; break;
-	default:
-		code = e->status == ST_INVALID ? 400 : 500;
-		type = code == 400 ? "bad request" : "internal server error";
+	case ST_INVALID:
+		code = 400;
+		type = "bad request";
 		message = NULL;
+		break;
+	case ST_OK:
+	case ST_INTERNAL:
+		code = 500;
+		type = "internal server error";
+		message = NULL;
+		break;
+	default:
+		/* not found, method not allowed, too large, unavailable, what nginx answers ... */
+		type = arena_strdup(r->arena, status_reason(code));
+		for (char *p = (char *)type; *p; p++)
+			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
 		break;
 	}
 	if (message == NULL)

@@ -2,10 +2,10 @@
  * /api/2/api_authorizations/:id/{scopes,claims,clients}[/:child_id]. */
 #include <string.h>
 
+#include "core/jsonx.h"
+#include "core/service.h"
 #include "db/db_resource.h"
 #include "dialect/onelogin.h"
-#include "jsonx.h"
-#include "service.h"
 
 /* A duplicate is a 422 naming the field, as OneLogin answers it. */
 static status_t taken(struct request *r, status_t st, const char *field)
@@ -13,7 +13,7 @@ static status_t taken(struct request *r, status_t st, const char *field)
 	if (st != ST_CONFLICT)
 		return st;
 	r->err.ndetails = 0;
-	error_add(&r->err, field, "has already been taken");
+	error_add(&r->err, field, RULE_TAKEN, 0);
 	return error_set(&r->err, ST_INVALID, NULL, NULL);
 }
 
@@ -39,7 +39,7 @@ status_t onelogin_scope_list(struct request *r)
 {
 	struct scope *list;
 	size_t n;
-	status_t st = db_scope_list(r->svc->db, r->arena, &r->auth, server_id(r), &list, &n);
+	status_t st = db_scope_list(r->svc->db, r->arena, &r->caller, server_id(r), &list, &n);
 	if (st != ST_OK)
 		return st;
 	json_t *arr = json_array();
@@ -68,7 +68,7 @@ status_t onelogin_scope_create(struct request *r)
 	status_t st = scope_from_body(r, &s);
 	if (st != ST_OK)
 		return st;
-	st = db_scope_insert(r->svc->db, r->arena, &r->auth, server_id(r), &s, &id);
+	st = db_scope_insert(r->svc->db, r->arena, &r->caller, server_id(r), &s, &id);
 	if (st != ST_OK)
 		return taken(r, st, "value");
 	return onelogin_reply_id(r, 200, id);
@@ -81,7 +81,7 @@ status_t onelogin_scope_update(struct request *r)
 	if (st != ST_OK)
 		return st;
 	s.id = child_id(r);
-	st = db_scope_update(r->svc->db, r->arena, &r->auth, server_id(r), &s);
+	st = db_scope_update(r->svc->db, r->arena, &r->caller, server_id(r), &s);
 	if (st != ST_OK)
 		return taken(r, st, "value");
 	return onelogin_reply_id(r, 200, s.id);
@@ -89,7 +89,7 @@ status_t onelogin_scope_update(struct request *r)
 
 status_t onelogin_scope_delete(struct request *r)
 {
-	status_t st = db_scope_delete(r->svc->db, r->arena, &r->auth, server_id(r), child_id(r));
+	status_t st = db_scope_delete(r->svc->db, r->arena, &r->caller, server_id(r), child_id(r));
 	if (st != ST_OK)
 		return st;
 	http_reply_empty(r, 204);
@@ -129,7 +129,7 @@ status_t onelogin_claim_list(struct request *r)
 {
 	struct claim *list;
 	size_t n;
-	status_t st = db_claim_list(r->svc->db, r->arena, &r->auth, server_id(r), &list, &n);
+	status_t st = db_claim_list(r->svc->db, r->arena, &r->caller, server_id(r), &list, &n);
 	if (st != ST_OK)
 		return st;
 	json_t *arr = json_array();
@@ -167,7 +167,7 @@ status_t onelogin_claim_create(struct request *r)
 	status_t st = claim_from_body(r, &c);
 	if (st != ST_OK)
 		return st;
-	st = db_claim_insert(r->svc->db, r->arena, &r->auth, server_id(r), &c, &id);
+	st = db_claim_insert(r->svc->db, r->arena, &r->caller, server_id(r), &c, &id);
 	if (st != ST_OK)
 		return taken(r, st, "name");
 	return onelogin_reply_id(r, 200, id);
@@ -180,7 +180,7 @@ status_t onelogin_claim_update(struct request *r)
 	if (st != ST_OK)
 		return st;
 	c.id = child_id(r);
-	st = db_claim_update(r->svc->db, r->arena, &r->auth, server_id(r), &c);
+	st = db_claim_update(r->svc->db, r->arena, &r->caller, server_id(r), &c);
 	if (st != ST_OK)
 		return taken(r, st, "name");
 	return onelogin_reply_id(r, 200, c.id);
@@ -188,7 +188,7 @@ status_t onelogin_claim_update(struct request *r)
 
 status_t onelogin_claim_delete(struct request *r)
 {
-	status_t st = db_claim_delete(r->svc->db, r->arena, &r->auth, server_id(r), child_id(r));
+	status_t st = db_claim_delete(r->svc->db, r->arena, &r->caller, server_id(r), child_id(r));
 	if (st != ST_OK)
 		return st;
 	http_reply_empty(r, 204);
@@ -202,7 +202,7 @@ status_t onelogin_client_list(struct request *r)
 	struct client_app *list;
 	size_t n;
 	int64_t sid = server_id(r);
-	status_t st = db_client_list(r->svc->db, r->arena, &r->auth, sid, &list, &n);
+	status_t st = db_client_list(r->svc->db, r->arena, &r->caller, sid, &list, &n);
 	if (st != ST_OK)
 		return st;
 	json_t *arr = json_array();
@@ -226,9 +226,9 @@ static status_t client_set(struct request *r, int64_t app_id, json_t *body, int 
 	status_t st = onelogin_field_ids(r, body, "scopes", 0, &ids, &n);
 	if (st != ST_OK)
 		return st;
-	st = db_client_set(r->svc->db, r->arena, &r->auth, sid, app_id, ids, n, create, &bad);
+	st = db_client_set(r->svc->db, r->arena, &r->caller, sid, app_id, ids, n, create, &bad);
 	if (st == ST_INVALID) {
-		error_add(&r->err, "scopes", arena_sprintf(r->arena, "%lld does not belong to the specified "
+		error_add_message(&r->err, "scopes", arena_sprintf(r->arena, "%lld does not belong to the specified "
 							   "ApiAuthorizationApp", (long long)bad));
 		return st;
 	}
@@ -268,7 +268,7 @@ status_t onelogin_client_update(struct request *r)
 
 status_t onelogin_client_delete(struct request *r)
 {
-	status_t st = db_client_remove(r->svc->db, r->arena, &r->auth, server_id(r), child_id(r));
+	status_t st = db_client_remove(r->svc->db, r->arena, &r->caller, server_id(r), child_id(r));
 	if (st != ST_OK)
 		return st;
 	http_reply_empty(r, 204);

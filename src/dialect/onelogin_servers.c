@@ -2,10 +2,10 @@
  * Each handler is: parse, validate, one db call, reply. */
 #include <string.h>
 
+#include "core/jsonx.h"
+#include "core/service.h"
 #include "db/db_server.h"
 #include "dialect/onelogin.h"
-#include "jsonx.h"
-#include "service.h"
 
 #define ONELOGIN_LIST_MAX 1000
 
@@ -66,7 +66,7 @@ static status_t parse_and_validate(struct request *r, struct server *s)
 	server_init(s);
 	if ((st = onelogin_server_from_json(r, body, s)) != ST_OK)
 		return st;
-	return server_validate(s, &r->err);
+	return server_validate(s, SERVER_API, &r->err);
 }
 
 status_t onelogin_server_create(struct request *r)
@@ -80,7 +80,7 @@ status_t onelogin_server_create(struct request *r)
 	static const char *grants[] = { "client_credentials" };
 	s.grant_types.items = grants;
 	s.grant_types.n = 1;
-	st = db_server_insert(r->svc->db, r->arena, &r->auth, &s, &id);
+	st = db_server_insert(r->svc->db, r->arena, &r->caller, &s, &id);
 	if (st != ST_OK)
 		return st;
 	return onelogin_reply_id(r, 201, id);
@@ -96,7 +96,7 @@ status_t onelogin_server_update(struct request *r)
 	if (st != ST_OK)
 		return st;
 	s.id = id;
-	st = db_server_update(r->svc->db, r->arena, &r->auth, &s);
+	st = db_server_update(r->svc->db, r->arena, &r->caller, &s);
 	if (st != ST_OK)
 		return st;
 	return onelogin_reply_id(r, 200, id);
@@ -108,7 +108,7 @@ status_t onelogin_server_get(struct request *r)
 	/* An id that cannot exist (0) still goes to the database: the token is checked
 	 * first, so a bad token answers 401 whatever the id. */
 	int64_t id = onelogin_parse_id(r->params[0]);
-	status_t st = db_server_get(r->svc->db, r->arena, &r->auth, id, &s);
+	status_t st = db_server_get(r->svc->db, r->arena, &r->caller, id, &s);
 	if (st != ST_OK)
 		return st;
 	http_reply_json(r, 200, onelogin_server_to_json(&s, 1));
@@ -122,7 +122,7 @@ status_t onelogin_server_list(struct request *r)
 	const char *name = http_query_get(r, "name");
 	if (name != NULL && name[0] == '\0')
 		name = NULL;
-	status_t st = db_server_list(r->svc->db, r->arena, &r->auth, name, ONELOGIN_LIST_MAX,
+	status_t st = db_server_list(r->svc->db, r->arena, &r->caller, name, ONELOGIN_LIST_MAX,
 				     &list, &n);
 	if (st != ST_OK)
 		return st;
@@ -138,7 +138,7 @@ status_t onelogin_server_delete(struct request *r)
 	/* An id that cannot exist (0) still goes to the database: the token is checked
 	 * first, so a bad token answers 401 whatever the id. */
 	int64_t id = onelogin_parse_id(r->params[0]);
-	status_t st = db_server_delete(r->svc->db, r->arena, &r->auth, id);
+	status_t st = db_server_delete(r->svc->db, r->arena, &r->caller, id);
 	if (st != ST_OK)
 		return st;
 	http_reply_empty(r, 204);

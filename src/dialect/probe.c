@@ -2,9 +2,10 @@
  * (can it do useful work?), so a load balancer can tell the two apart. */
 #include "dialect/probe.h"
 
-#include "db/db_probe.h"
+#include "core/service.h"
+#include "db/db.h"
 #include "dialect/dialect.h"
-#include "service.h"
+#include "http/response.h"
 
 status_t probe_healthz(struct request *r)
 {

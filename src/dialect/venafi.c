@@ -3,10 +3,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/jsonx.h"
 #include "dialect/dialect.h"
 #include "dialect/venafi.h"
 #include "dialect/venafi_ops.h"
-#include "jsonx.h"
+#include "http/response.h"
 
 static const struct venafi_op ops[] = {
 	{ "CreateApplication", venafi_op_create_application },
@@ -87,10 +88,16 @@ static void reply_error(struct request *r)
 		break;
 	case ST_RATE_LIMITED: error = "slow_down"; break;
 	case ST_UNAVAILABLE: error = "temporarily_unavailable"; break;
-	default:
+	case ST_OK:
+	case ST_INTERNAL:
 		code = 500;
 		error = "server_error";
 		desc = NULL;
+		break;
+	default:
+		/* what nginx may answer itself (408, 414, 502, ...) */
+		if (error == NULL)
+			error = code >= 500 ? "temporarily_unavailable" : "invalid_request";
 		break;
 	}
 	if (desc == NULL)

@@ -4,7 +4,7 @@
 #define AUTHZD_DIALECT_VENAFI_H
 
 #include "http/request.h"
-#include "status.h"
+#include "core/status.h"
 
 status_t venafi_oauth_operation(struct request *r);
 status_t venafi_authorize_oauth(struct request *r);

@@ -3,11 +3,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "auth/venafi_scope.h"
-#include "db/db_venafi.h"
+#include "core/jsonx.h"
+#include "core/service.h"
+#include "core/timefmt.h"
+#include "db/db_application.h"
 #include "dialect/venafi_ops.h"
-#include "jsonx.h"
-#include "service.h"
+#include "dialect/venafi_scope.h"
 
 #define ENUMERATE_MAX 1000
 
@@ -78,13 +79,12 @@ static status_t not_found(struct request *r, const char *id)
 	return ST_OK;
 }
 
-static json_t *app_json(const struct venafi_app *v)
+static json_t *app_json(const struct application *a)
 {
-	const struct application *a = &v->app;
 	json_t *o = json_object();
 	json_object_set_new(o, "AccessValidity", json_integer(a->access_validity_seconds));
 	json_object_set_new(o, "Description", jsonx_string_or_null(a->description));
-	json_object_set_new(o, "GrantCount", json_integer(v->grant_count));
+	json_object_set_new(o, "GrantCount", json_integer(a->grant_count));
 	json_object_set_new(o, "GrantValidity", json_integer(a->grant_validity_seconds));
 	json_object_set_new(o, "ID", json_string(a->client_id));
 	json_object_set_new(o, "MaximumScope", jsonx_string_or_null(a->maximum_scope));
@@ -96,15 +96,36 @@ static json_t *app_json(const struct venafi_app *v)
 	return o;
 }
 
+/* A model rule in Venafi's words, for Result 6: "Name is required". */
+static const char *rule_message(arena_t *a, const char *id_name, const struct error_detail *d)
+{
+	static const struct {
+		const char *field, *name;
+	} names[] = {
+		{ "name", "Name" }, { "description", "Description" }, { "vendor", "Vendor" }, { "url", "Url" },
+		{ "scope", "Scope" }, { "maximum_scope", "MaximumScope" },
+	};
+	const char *f = strcmp(d->field, "client_id") == 0 ? id_name : d->field;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].field, d->field) == 0)
+			f = names[i].name;
+	switch (d->rule) {
+	case RULE_REQUIRED: return arena_sprintf(a, "%s is required", f);
+	case RULE_TOO_LONG: return arena_sprintf(a, "%s must be at most %ld characters long", f, d->limit);
+	case RULE_NOT_URI: return arena_sprintf(a, "%s is not a valid URI", f);
+	default: return arena_sprintf(a, "%s is invalid", f);
+	}
+}
+
 /* Reads an application record: for create, from the body; for update, from
- * body.Application (ID instead of ApplicationId). Scopes are checked and stored in
- * canonical form. Returns 0, or replies Result 6/17 and returns -1. */
+ * body.Application (ID instead of ApplicationId). The model's rules decide; scopes are
+ * checked and stored in canonical form. Returns 0, or replies Result 6/17 and returns -1. */
 static int read_app(struct request *r, json_t *obj, const char *id_key, struct application *a)
 {
 	struct reader rd = { r, obj, NULL };
 	application_init(a);
 	a->client_id = rd_string(&rd, id_key, 1);
-	a->name = rd_string(&rd, "Name", 1);
+	a->name = rd_string(&rd, "Name", 0);
 	const char *scope = rd_string(&rd, "Scope", 1);
 	const char *max = rd_string(&rd, "MaximumScope", 0);
 	if (max == NULL)
@@ -115,18 +136,14 @@ static int read_app(struct request *r, json_t *obj, const char *id_key, struct a
 	a->access_validity_seconds = rd_int(&rd, "AccessValidity", 0, 1, 31536000, 3600);
 	a->grant_validity_seconds = rd_int(&rd, "GrantValidity", 0, 1, 315360000, 7776000);
 	a->renewable = rd_bool(&rd, "Renewable", 0);
-	if (rd.error == NULL && a->client_id != NULL && strlen(a->client_id) > 128)
-		rd.error = "ApplicationId must be at most 128 characters long";
-	if (rd.error == NULL && strlen(a->name) > 255)
-		rd.error = "Name must be at most 255 characters long";
-	if (rd.error == NULL && a->description != NULL && strlen(a->description) > 2000)
-		rd.error = "Description must be at most 2000 characters long";
-	if (rd.error == NULL && a->vendor != NULL && strlen(a->vendor) > 255)
-		rd.error = "Vendor must be at most 255 characters long";
-	if (rd.error == NULL && a->url != NULL && strlen(a->url) > 2048)
-		rd.error = "Url must be at most 2048 characters long";
 	if (rd.error != NULL) {
 		invalid(r, rd.error);
+		return -1;
+	}
+	struct app_error e;
+	error_clear(&e);
+	if (application_validate(a, &e) != ST_OK) {
+		invalid(r, rule_message(r->arena, "ApplicationId", &e.details[0]));
 		return -1;
 	}
 	/* Scope and MaximumScope need not nest: the seed's certificate/admin is fine. */
@@ -142,7 +159,7 @@ static int read_app(struct request *r, json_t *obj, const char *id_key, struct a
 	return 0;
 }
 
-static status_t reply_apps(struct request *r, const char *key, struct venafi_app *list, size_t n)
+static status_t reply_apps(struct request *r, const char *key, struct application *list, size_t n)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
@@ -156,13 +173,9 @@ static status_t reply_apps(struct request *r, const char *key, struct venafi_app
 /* Reads one application back by id and answers {"Application":{...}}. */
 static status_t reply_one(struct request *r, const char *id)
 {
-	struct venafi_app *list;
+	struct application *list;
 	size_t n;
-	json_t *ids = json_pack("[s]", id);
-	size_t len;
-	const char *ids_json = jsonx_dump(r->arena, ids, &len);
-	json_decref(ids);
-	status_t st = db_vapp_get(r->svc->db, r->arena, &r->auth, ids_json, &list, &n);
+	status_t st = db_application_find(r->svc->db, r->arena, &r->caller, &id, 1, &list, &n);
 	if (st != ST_OK)
 		return st;
 	if (n == 0)
@@ -178,7 +191,7 @@ status_t venafi_op_create_application(struct request *r, json_t *body)
 	struct application a;
 	if (read_app(r, body, "ApplicationId", &a) != 0)
 		return ST_OK;
-	status_t st = db_vapp_create(r->svc->db, r->arena, &r->auth, &a);
+	status_t st = db_application_insert(r->svc->db, r->arena, &r->caller, &a, NULL);
 	if (st == ST_CONFLICT) {
 		venafi_reply_result(r, NULL, VR_FAILURE, arena_sprintf(r->arena,
 			"An application with ApplicationId '%s' already exists", a.client_id));
@@ -206,10 +219,13 @@ status_t venafi_op_get_applications(struct request *r, json_t *body)
 	for (size_t i = 0; i < json_array_size(ids); i++)
 		if (!json_is_string(json_array_get(ids, i)))
 			return invalid(r, "ApplicationIds must be an array of strings");
-	size_t len;
-	struct venafi_app *list;
+	size_t nids = json_array_size(ids);
+	const char **want = arena_alloc(r->arena, (nids ? nids : 1) * sizeof(char *));
+	for (size_t i = 0; i < nids; i++)
+		want[i] = json_string_value(json_array_get(ids, i));
+	struct application *list;
 	size_t n;
-	status_t st = db_vapp_get(r->svc->db, r->arena, &r->auth, jsonx_dump(r->arena, ids, &len), &list, &n);
+	status_t st = db_application_find(r->svc->db, r->arena, &r->caller, want, nids, &list, &n);
 	if (st != ST_OK)
 		return st;
 	return reply_apps(r, "Applications", list, n);
@@ -224,9 +240,9 @@ status_t venafi_op_enumerate_applications(struct request *r, json_t *body)
 	int desc = rd_bool(&rd, "Descending", 0);
 	if (rd.error != NULL)
 		return invalid(r, rd.error);
-	struct venafi_app *list;
+	struct application *list;
 	size_t n;
-	status_t st = db_vapp_enumerate(r->svc->db, r->arena, &r->auth, start, count, order, desc, &list, &n);
+	status_t st = db_application_enumerate(r->svc->db, r->arena, &r->caller, start, count, order, desc, &list, &n);
 	if (st != ST_OK)
 		return st;
 	return reply_apps(r, "Applications", list, n);
@@ -240,7 +256,7 @@ status_t venafi_op_update_application(struct request *r, json_t *body)
 	struct application a;
 	if (read_app(r, app, "ID", &a) != 0)
 		return ST_OK;
-	status_t st = db_vapp_update(r->svc->db, r->arena, &r->auth, &a);
+	status_t st = db_application_update(r->svc->db, r->arena, &r->caller, 0, &a, APPLICATION_ALL_FIELDS);
 	if (st == ST_NOT_FOUND)
 		return not_found(r, a.client_id);
 	if (st != ST_OK)
@@ -255,7 +271,7 @@ status_t venafi_op_delete_application(struct request *r, json_t *body)
 	const char *id = rd_string(&rd, "ApplicationId", 1);
 	if (rd.error != NULL)
 		return invalid(r, rd.error);
-	status_t st = db_vapp_delete(r->svc->db, r->arena, &r->auth, id);
+	status_t st = db_application_delete(r->svc->db, r->arena, &r->caller, 0, id);
 	if (st == ST_NOT_FOUND)
 		return not_found(r, id);
 	if (st != ST_OK)
@@ -270,10 +286,10 @@ status_t venafi_op_grant_count(struct request *r, json_t *body)
 	const char *id = rd_string(&rd, "ApplicationId", 1);
 	if (rd.error != NULL)
 		return invalid(r, rd.error);
-	struct venafi_grant *list;
+	struct grant *list;
 	size_t n;
 	long total = 0;
-	status_t st = db_vgrants_enumerate(r->svc->db, r->arena, &r->auth, id, 0, 0, &list, &n, &total);
+	status_t st = db_application_grants(r->svc->db, r->arena, &r->caller, id, 0, 0, &list, &n, &total);
 	if (st == ST_NOT_FOUND)
 		return not_found(r, id);
 	if (st != ST_OK)
@@ -305,10 +321,10 @@ status_t venafi_op_enumerate_grants(struct request *r, json_t *body)
 	int count = rd_int(&rd, "Count", 0, 1, ENUMERATE_MAX, ENUMERATE_MAX);
 	if (rd.error != NULL)
 		return invalid(r, rd.error);
-	struct venafi_grant *list;
+	struct grant *list;
 	size_t n;
 	long total;
-	status_t st = db_vgrants_enumerate(r->svc->db, r->arena, &r->auth, id, start, count, &list, &n, &total);
+	status_t st = db_application_grants(r->svc->db, r->arena, &r->caller, id, start, count, &list, &n, &total);
 	if (st == ST_NOT_FOUND)
 		return not_found(r, id);
 	if (st != ST_OK)
@@ -316,8 +332,10 @@ status_t venafi_op_enumerate_grants(struct request *r, json_t *body)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}",
-			"AccessIssuedOn", list[i].access_issued_on, "Application", list[i].application,
-			"Expires", list[i].expires, "GrantIssuedOn", list[i].grant_issued_on,
+			"AccessIssuedOn", timefmt_iso8601(r->arena, list[i].access_issued_us, TIMEFMT_SECONDS),
+			"Application", list[i].application,
+			"Expires", timefmt_iso8601(r->arena, list[i].expires_us, TIMEFMT_SECONDS),
+			"GrantIssuedOn", timefmt_iso8601(r->arena, list[i].grant_issued_us, TIMEFMT_SECONDS),
 			"GranteePrefixedUniversal", list[i].grantee, "Scope", list[i].scope));
 	venafi_reply_result(r, json_pack("{s:o}", "Grants", arr), VR_SUCCESS, NULL);
 	return ST_OK;
@@ -330,7 +348,7 @@ status_t venafi_op_revoke_grants(struct request *r, json_t *body)
 	if (rd.error != NULL)
 		return invalid(r, rd.error);
 	long revoked = 0;
-	status_t st = db_vgrants_revoke(r->svc->db, r->arena, &r->auth, id, &revoked);
+	status_t st = db_application_revoke_grants(r->svc->db, r->arena, &r->caller, id, &revoked);
 	if (st == ST_NOT_FOUND)
 		return not_found(r, id);
 	if (st != ST_OK)

@@ -5,26 +5,35 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/jsonx.h"
+#include "core/status.h"
 #include "http/request.h"
-#include "jsonx.h"
-#include "status.h"
 
 void http_reply_json(struct request *r, int status, json_t *body)
 {
 	size_t len = 0;
-	r->resp.status = status;
-	r->resp.content_type = "application/json; charset=utf-8";
-	r->resp.body = jsonx_dump(r->arena, body, &len);
-	r->resp.body_len = len;
+	const char *text = jsonx_dump(r->arena, body, &len);
 	json_decref(body);
+	http_reply_bytes(r, status, "application/json; charset=utf-8", text, len);
+}
+
+void http_reply_bytes(struct request *r, int status, const char *content_type, const char *body, size_t len)
+{
+	r->resp.status = status;
+	r->resp.content_type = content_type;
+	r->resp.body = body;
+	r->resp.body_len = len;
 }
 
 void http_reply_empty(struct request *r, int status)
 {
-	r->resp.status = status;
-	r->resp.content_type = NULL;
-	r->resp.body = NULL;
-	r->resp.body_len = 0;
+	http_reply_bytes(r, status, NULL, NULL, 0);
+}
+
+void http_reply_reset(struct request *r)
+{
+	r->resp.status = 0;
+	r->resp.headers_len = 0;
 }
 
 void http_reply_header(struct request *r, const char *name, const char *value)
@@ -41,8 +50,7 @@ void http_reply_header(struct request *r, const char *name, const char *value)
 		p->headers = nh;
 		p->headers_cap = cap;
 	}
-	p->headers_len += (size_t)snprintf(p->headers + p->headers_len, need + 1, "%s: %s\r\n",
-					   name, value);
+	p->headers_len += (size_t)snprintf(p->headers + p->headers_len, need + 1, "%s: %s\r\n", name, value);
 }
 
 char *http_response_head(struct request *r, size_t *len)

@@ -20,8 +20,12 @@ struct response {
 
 /* Serializes body (and drops the caller's reference) as the response. */
 void http_reply_json(struct request *r, int status, json_t *body);
+/* A body the caller already has as bytes (arena-owned or static). */
+void http_reply_bytes(struct request *r, int status, const char *content_type, const char *body, size_t len);
 void http_reply_empty(struct request *r, int status);
 void http_reply_header(struct request *r, const char *name, const char *value);
+/* Forgets a response a handler had started (its headers too). */
+void http_reply_reset(struct request *r);
 /* Renders "Status:" and headers for FastCGI into the arena; *len gets its length.
  * HEAD responses keep Content-Length but the caller omits the body. */
 char *http_response_head(struct request *r, size_t *len);

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "log.h"
+#include "core/log.h"
 
 #define ROUTER_MAX_SEGS 16
 
@@ -25,6 +25,9 @@ struct router {
 	const struct route *table;
 	size_t n;
 	struct compiled *c;
+	const struct route_prefix *prefixes;
+	size_t nprefixes;
+	const struct dialect *fallback;
 };
 
 static int compile_one(const char *pattern, struct compiled *c)
@@ -53,13 +56,17 @@ static int compile_one(const char *pattern, struct compiled *c)
 	return 0;
 }
 
-struct router *router_compile(const struct route *table, size_t n)
+struct router *router_compile(const struct route *table, size_t n, const struct route_prefix *prefixes,
+			      size_t nprefixes, const struct dialect *fallback)
 {
 	struct router *rt = calloc(1, sizeof(*rt));
 	if (rt == NULL)
 		abort();
 	rt->table = table;
 	rt->n = n;
+	rt->prefixes = prefixes;
+	rt->nprefixes = nprefixes;
+	rt->fallback = fallback;
 	rt->c = calloc(n ? n : 1, sizeof(*rt->c));
 	if (rt->c == NULL)
 		abort();
@@ -175,4 +182,14 @@ enum router_result router_match(const struct router *rt, struct request *r, cons
 	}
 	r->route = &rt->table[hit];
 	return ROUTER_FOUND;
+}
+
+const struct dialect *router_dialect(const struct router *rt, const struct request *r)
+{
+	if (r->route != NULL)
+		return r->route->dialect;
+	for (size_t i = 0; i < rt->nprefixes; i++)
+		if (strncasecmp(r->path, rt->prefixes[i].prefix, strlen(rt->prefixes[i].prefix)) == 0)
+			return rt->prefixes[i].dialect;
+	return rt->fallback;
 }

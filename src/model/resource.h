@@ -6,8 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/status.h"
 #include "model/server.h"
-#include "status.h"
+
+#define APPLICATION_CLIENT_ID_MAX 128
+#define APPLICATION_NAME_MAX 255
+#define APPLICATION_VENDOR_MAX 255
+#define APPLICATION_URL_MAX 2048
+#define APPLICATION_SCOPE_MAX 4096
 
 struct scope {
 	int64_t id;
@@ -42,8 +48,8 @@ struct application {
 	int access_validity_seconds;
 	int grant_validity_seconds;
 	int renewable;
-	const char *created_at;
-	const char *updated_at;
+	int64_t created_us, updated_us;  /* microseconds since the epoch */
+	long grant_count;                /* live grants, where a read counts them */
 };
 
 void claim_init(struct claim *c);

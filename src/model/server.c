@@ -6,20 +6,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/utf8.h"
+
 void server_init(struct server *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->access_ttl_minutes = SERVER_ACCESS_TTL_DEFAULT;
 	s->refresh_ttl_minutes = SERVER_REFRESH_TTL_DEFAULT;
-}
-
-static size_t utf8_len(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
 }
 
 int model_is_blank(const char *s)
@@ -32,9 +25,35 @@ int model_is_blank(const char *s)
 	return 1;
 }
 
+void model_check_text(struct app_error *e, const char *field, const char *v, int required, long max)
+{
+	if (model_is_blank(v)) {
+		if (required)
+			error_add(e, field, RULE_REQUIRED, 0);
+		return;
+	}
+	if (utf8_chars(v) > (size_t)max)
+		error_add(e, field, RULE_TOO_LONG, max);
+}
+
+int model_is_uri_reference(const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f || strchr("\"<>\\^`{|}", *s) != NULL)
+			return 0;
+	return 1;
+}
+
 static int has_authority(const char *rest)
 {
 	return rest[0] == '/' && rest[1] == '/' && rest[2] != '\0' && rest[2] != '/';
+}
+
+static int is_http_scheme(const char *s, size_t len)
+{
+	return (len == 4 && strncasecmp(s, "http", 4) == 0) || (len == 5 && strncasecmp(s, "https", 5) == 0);
 }
 
 int model_is_absolute_uri(const char *s)
@@ -52,20 +71,23 @@ int model_is_absolute_uri(const char *s)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f || strchr("\"<>\\^`{|}", *p) != NULL)
 			return 0;
 	/* http(s) URIs need a host: "https:foo" or "https:///x" is no address. */
-	if (((scheme_len == 4 && strncasecmp(s, "http", 4) == 0) ||
-	     (scheme_len == 5 && strncasecmp(s, "https", 5) == 0)) && !has_authority(rest))
-		return 0;
-	return 1;
+	return !is_http_scheme(s, scheme_len) || has_authority(rest);
+}
+
+static int is_absolute_url(const char *s)
+{
+	size_t scheme = strcspn(s, ":");
+	return is_http_scheme(s, scheme) && model_is_absolute_uri(s) && utf8_chars(s) <= SERVER_URI_MAX;
 }
 
 static void check_audiences(const struct server *s, struct app_error *e)
 {
 	if (s->naudiences == 0) {
-		error_add(e, "audiences", "can't be blank");
+		error_add(e, "audiences", RULE_REQUIRED, 0);
 		return;
 	}
 	if (s->naudiences > SERVER_AUDIENCES_MAX) {
-		error_add(e, "audiences", "is too long (maximum is 100 audiences)");
+		error_add(e, "audiences", RULE_TOO_MANY, SERVER_AUDIENCES_MAX);
 		return;
 	}
 	int blank = 0, dup = 0, long_ = 0, spaces = 0;
@@ -77,64 +99,48 @@ static void check_audiences(const struct server *s, struct app_error *e)
 		}
 		if (isspace((unsigned char)a[0]) || isspace((unsigned char)a[strlen(a) - 1]))
 			spaces = 1;
-		if (utf8_len(a) > SERVER_URI_MAX)
+		if (utf8_chars(a) > SERVER_URI_MAX)
 			long_ = 1;
 		for (size_t j = 0; j < i; j++)
 			if (s->audiences[j] != NULL && strcmp(s->audiences[j], a) == 0)
 				dup = 1;
 	}
 	if (blank)
-		error_add(e, "audiences", "can't contain blank values");
+		error_add(e, "audiences", RULE_ITEM_BLANK, 0);
 	if (spaces)
-		error_add(e, "audiences", "can't have leading or trailing spaces");
+		error_add(e, "audiences", RULE_ITEM_SPACES, 0);
 	if (long_)
-		error_add(e, "audiences", "can't contain values longer than 2048 characters");
+		error_add(e, "audiences", RULE_ITEM_TOO_LONG, SERVER_URI_MAX);
 	if (dup)
-		error_add(e, "audiences", "can't contain duplicates");
+		error_add(e, "audiences", RULE_DUPLICATES, 0);
 }
 
-status_t server_validate(const struct server *s, struct app_error *e)
+static void check_range(struct app_error *e, const char *field, int v, int min, int max)
 {
-	size_t before = e->ndetails;
+	if (v < min)
+		error_add(e, field, RULE_TOO_SMALL, min);
+	else if (v > max)
+		error_add(e, field, RULE_TOO_LARGE, max);
+}
 
-	if (model_is_blank(s->name))
-		error_add(e, "name", "can't be blank");
-	else if (utf8_len(s->name) > SERVER_NAME_MAX)
-		error_add(e, "name", "is too long (maximum is 255 characters)");
-
-	if (s->description != NULL && utf8_len(s->description) > SERVER_DESCRIPTION_MAX)
-		error_add(e, "description", "is too long (maximum is 2000 characters)");
-
-	if (model_is_blank(s->resource_identifier))
-		error_add(e, "resource_identifier", "can't be blank");
-	else if (utf8_len(s->resource_identifier) > SERVER_URI_MAX)
-		error_add(e, "resource_identifier", "is too long (maximum is 2048 characters)");
-	else if (!model_is_absolute_uri(s->resource_identifier))
-		error_add(e, "resource_identifier", "is not a valid URI");
-
+static void check_api(const struct server *s, struct app_error *e)
+{
+	model_check_text(e, "name", s->name, 1, SERVER_NAME_MAX);
+	model_check_text(e, "description", s->description, 0, SERVER_DESCRIPTION_MAX);
+	model_check_text(e, "resource_identifier", s->resource_identifier, 1, SERVER_URI_MAX);
+	if (!model_is_blank(s->resource_identifier) && utf8_chars(s->resource_identifier) <= SERVER_URI_MAX &&
+	    !model_is_absolute_uri(s->resource_identifier))
+		error_add(e, "resource_identifier", RULE_NOT_URI, 0);
 	check_audiences(s, e);
-
-	if (s->access_ttl_minutes < SERVER_ACCESS_TTL_MIN)
-		error_add(e, "access_token_expiration_minutes", "must be greater than 0");
-	else if (s->access_ttl_minutes > SERVER_ACCESS_TTL_MAX)
-		error_add(e, "access_token_expiration_minutes",
-			  "must be less than or equal to 1440");
-
-	if (s->refresh_ttl_minutes < SERVER_REFRESH_TTL_MIN)
-		error_add(e, "refresh_token_expiration_minutes", "must be greater than 0");
-	else if (s->refresh_ttl_minutes > SERVER_REFRESH_TTL_MAX)
-		error_add(e, "refresh_token_expiration_minutes",
-			  "must be less than or equal to 525600");
-
-	if (e->ndetails == before)
-		return ST_OK;
-	e->status = ST_INVALID;
-	return ST_INVALID;
+	check_range(e, "access_token_expiration_minutes", s->access_ttl_minutes, SERVER_ACCESS_TTL_MIN,
+		    SERVER_ACCESS_TTL_MAX);
+	check_range(e, "refresh_token_expiration_minutes", s->refresh_ttl_minutes, SERVER_REFRESH_TTL_MIN,
+		    SERVER_REFRESH_TTL_MAX);
 }
 
 int model_is_resource_name(const char *name)
 {
-	if (name == NULL || name[0] == '\0' || utf8_len(name) > SERVER_RESOURCE_NAME_MAX)
+	if (name == NULL || name[0] == '\0' || utf8_chars(name) > SERVER_RESOURCE_NAME_MAX)
 		return 0;
 	return strpbrk(name, "*#&+:<>?") == NULL;
 }
@@ -160,21 +166,21 @@ static int list_ok(const struct strlist *l, const char *const *set)
 	return 1;
 }
 
-static int is_absolute_url(const char *s)
-{
-	return (strncasecmp(s, "https://", 8) == 0 || strncasecmp(s, "http://", 7) == 0) &&
-	       model_is_absolute_uri(s) && utf8_len(s) <= SERVER_URI_MAX;
-}
-
-static void check_url(const char *v, const char *field, int required, struct app_error *e)
+static void check_url(struct app_error *e, const char *field, const char *v, int required)
 {
 	if (v == NULL || v[0] == '\0') {
 		if (required)
-			error_add(e, field, "is required");
+			error_add(e, field, RULE_REQUIRED, 0);
 		return;
 	}
 	if (!is_absolute_url(v))
-		error_add(e, field, "must be an absolute URL");
+		error_add(e, field, RULE_NOT_URL, 0);
+}
+
+static void check_list(struct app_error *e, const char *field, const struct strlist *l, const char *const *set)
+{
+	if (!list_ok(l, set))
+		error_add(e, field, RULE_NOT_ALLOWED, 0);
 }
 
 static const char *const GRANT_TYPES[] = { "authorization_code", "implicit", "password",
@@ -183,63 +189,58 @@ static const char *const AUTH_METHODS[] = { "HEAD", "OPTIONS", "TRACE", "GET", "
 					    "PATCH", "DELETE", NULL };
 static const char *const CLIENT_AUTH_METHODS[] = { "Basic", "Body", NULL };
 static const char *const BEARER_METHODS[] = { "authorizationHeader", "query", NULL };
+static const char *const GET_ONLY[] = { "GET", NULL };
 
-status_t server_validate_oauth(const struct server *s, struct app_error *e)
+static void check_params(const struct server *s, struct app_error *e)
 {
-	size_t before = e->ndetails;
-
-	if (model_is_blank(s->name))
-		error_add(e, "displayName", "is required");
-	else if (utf8_len(s->name) > SERVER_DISPLAY_NAME_MAX)
-		error_add(e, "displayName", "must be between 1 and 50 characters long");
-	if (s->description != NULL && utf8_len(s->description) > SERVER_DESCRIPTION_MAX)
-		error_add(e, "description", "must be at most 2000 characters long");
-	check_url(s->client_registration_endpoint, "clientRegistrationEndpoint", 1, e);
-	check_url(s->authorization_endpoint, "authorizationEndpoint", 1, e);
-	check_url(s->token_endpoint, "tokenEndpoint", 0, e);
-	if (model_is_blank(s->client_id))
-		error_add(e, "clientId", "is required");
-	else if (utf8_len(s->client_id) > 1024)
-		error_add(e, "clientId", "must be at most 1024 characters long");
-	if (s->default_scope != NULL && utf8_len(s->default_scope) > SERVER_URI_MAX)
-		error_add(e, "defaultScope", "must be at most 2048 characters long");
-
-	if (s->grant_types.n == 0)
-		error_add(e, "grantTypes", "must contain at least one grant type");
-	else if (!list_ok(&s->grant_types, GRANT_TYPES))
-		error_add(e, "grantTypes", "must contain only authorizationCode, implicit, "
-					   "resourceOwnerPassword or clientCredentials, each once");
-	if (!list_ok(&s->authorization_methods, AUTH_METHODS))
-		error_add(e, "authorizationMethods", "must contain only HEAD, OPTIONS, TRACE, GET, POST, "
-						     "PUT, PATCH or DELETE, each once");
-	if (s->authorization_methods.n > 0) {
-		int has_get = 0;
-		for (size_t i = 0; i < s->authorization_methods.n; i++)
-			has_get |= strcmp(s->authorization_methods.items[i], "GET") == 0;
-		if (!has_get)
-			error_add(e, "authorizationMethods", "must contain GET");
-	}
-	if (!list_ok(&s->client_authentication_methods, CLIENT_AUTH_METHODS))
-		error_add(e, "clientAuthenticationMethod", "must contain only Basic or Body, each once");
-	if (!list_ok(&s->bearer_token_sending_methods, BEARER_METHODS))
-		error_add(e, "bearerTokenSendingMethods",
-			  "must contain only authorizationHeader or query, each once");
 	for (size_t i = 0; i < s->ntoken_body_params; i++) {
 		const struct token_body_param *p = &s->token_body_params[i];
 		int dup = 0;
 		for (size_t j = 0; j < i; j++)
 			dup |= strcmp(p->name, s->token_body_params[j].name) == 0;
-		if (p->name[0] == '\0' || utf8_len(p->name) > 256 || utf8_len(p->value) > 4096 || dup) {
-			error_add(e, "tokenBodyParameters",
-				  "must have unique names of 1 to 256 characters and values of at most 4096");
+		if (p->name[0] == '\0' || utf8_chars(p->name) > 256 || utf8_chars(p->value) > 4096 || dup) {
+			error_add(e, "token_body_parameters", RULE_BAD_ITEMS, 0);
 			break;
 		}
 	}
-	if (s->ntoken_body_params > 100)
-		error_add(e, "tokenBodyParameters", "must have at most 100 entries");
+	if (s->ntoken_body_params > SERVER_PARAMS_MAX)
+		error_add(e, "token_body_parameters", RULE_TOO_MANY, SERVER_PARAMS_MAX);
+}
 
-	if (e->ndetails == before)
-		return ST_OK;
-	e->status = ST_INVALID;
-	return ST_INVALID;
+static void check_oauth_client(const struct server *s, struct app_error *e)
+{
+	model_check_text(e, "name", s->name, 1, SERVER_DISPLAY_NAME_MAX);
+	if (s->description != NULL && utf8_chars(s->description) > SERVER_DESCRIPTION_MAX)
+		error_add(e, "description", RULE_TOO_LONG, SERVER_DESCRIPTION_MAX);
+	check_url(e, "client_registration_endpoint", s->client_registration_endpoint, 1);
+	check_url(e, "authorization_endpoint", s->authorization_endpoint, 1);
+	check_url(e, "token_endpoint", s->token_endpoint, 0);
+	model_check_text(e, "client_id", s->client_id, 1, SERVER_CLIENT_ID_MAX);
+	if (s->default_scope != NULL && utf8_chars(s->default_scope) > SERVER_URI_MAX)
+		error_add(e, "default_scope", RULE_TOO_LONG, SERVER_URI_MAX);
+	if (s->grant_types.n == 0)
+		error_add(e, "grant_types", RULE_TOO_FEW, 1);
+	else
+		check_list(e, "grant_types", &s->grant_types, GRANT_TYPES);
+	check_list(e, "authorization_methods", &s->authorization_methods, AUTH_METHODS);
+	if (s->authorization_methods.n > 0) {
+		int has_get = 0;
+		for (size_t i = 0; i < s->authorization_methods.n; i++)
+			has_get |= in_set(s->authorization_methods.items[i], GET_ONLY);
+		if (!has_get)
+			error_add_item(e, "authorization_methods", RULE_MISSING_ITEM, GET_ONLY[0]);
+	}
+	check_list(e, "client_authentication_methods", &s->client_authentication_methods, CLIENT_AUTH_METHODS);
+	check_list(e, "bearer_token_sending_methods", &s->bearer_token_sending_methods, BEARER_METHODS);
+	check_params(s, e);
+}
+
+status_t server_validate(const struct server *s, enum server_profile profile, struct app_error *e)
+{
+	size_t before = e->ndetails;
+	if (profile == SERVER_API)
+		check_api(s, e);
+	else
+		check_oauth_client(s, e);
+	return error_verdict(e, before);
 }

@@ -1,0 +1,30 @@
+/* Service configuration: a `key = value` file, then AUTHZD_<KEY> environment overrides. */
+#ifndef AUTHZD_CONFIG_H
+#define AUTHZD_CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+	char *database_url;
+	char *socket;
+	int socket_mode;
+	int workers;
+	int listen_backlog;
+	size_t max_body_bytes;
+	int log_level;               /* enum log_level */
+	char *pid_file;
+	char *sql_dir;
+	char *secret_key_file;
+	int access_token_ttl_seconds;
+	int shutdown_grace_seconds;
+	char *public_url;            /* "https://auth.example.com": absolute links, issuers */
+};
+
+/* Fills defaults, reads path (NULL: only defaults and environment), applies the environment.
+ * Returns 0, or -1 with a message in err. Strings are malloc'd; config_free releases them. */
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
+/* Applies one key; exposed for tests. */
+int config_set(struct config *cfg, const char *key, const char *value, char *err, size_t errlen);
+void config_free(struct config *cfg);
+
+#endif
