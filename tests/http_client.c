@@ -117,6 +117,12 @@ static size_t on_header(char *ptr, size_t size, size_t n, void *data)
 int tc_call(const char *base, const char *method, const char *path, const char *ctype,
 	    const char *body, const char *extra, struct http_resp *out)
 {
+	return tc_call_with(curl, base, method, path, ctype, body, extra, out);
+}
+
+int tc_call_with(CURL *h, const char *base, const char *method, const char *path, const char *ctype,
+		 const char *body, const char *extra, struct http_resp *out)
+{
 	char url[4096];
 	struct curl_slist *hdrs = NULL;
 	char ct[256];
@@ -124,18 +130,18 @@ int tc_call(const char *base, const char *method, const char *path, const char *
 	memset(out, 0, sizeof(*out));
 	out->body = calloc(1, 1);
 	snprintf(url, sizeof(url), "%s%s", base ? base : http_url, path);
-	curl_easy_reset(curl);
-	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_reset(h);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 	if (strcmp(method, "HEAD") == 0)
-		curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
-	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(curl, CURLOPT_HEADERDATA, out);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
+		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, out);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
 	if (ca != NULL)
-		curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
+		curl_easy_setopt(h, CURLOPT_CAINFO, ca);
 	hdrs = curl_slist_append(hdrs, "Expect:");
 	if (ctype != NULL) {
 		snprintf(ct, sizeof(ct), "Content-Type: %s", ctype);
@@ -155,18 +161,18 @@ int tc_call(const char *base, const char *method, const char *path, const char *
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
 		hdrs = curl_slist_append(hdrs, auth);
 	}
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	if (body != NULL) {
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	}
-	CURLcode rc = curl_easy_perform(curl);
+	CURLcode rc = curl_easy_perform(h);
 	curl_slist_free_all(hdrs);
 	if (rc != CURLE_OK) {
 		fprintf(stderr, "\n    %s %s: %s\n", method, url, curl_easy_strerror(rc));
 		return -1;
 	}
-	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
 	return 0;
 }
 

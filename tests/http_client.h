@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include <curl/curl.h>
+
 struct http_resp {
 	long status;
 	char *body;                /* NUL-terminated, malloc'd */
@@ -19,6 +21,10 @@ void tc_cleanup(void);
  * (NULL = the http URL). Extra is an optional header line ("If-Match: x"). */
 int tc_call(const char *base, const char *method, const char *path, const char *ctype,
 	    const char *body, const char *extra, struct http_resp *out);
+/* tc_call on the caller's own easy handle: tc_call shares one handle and is not thread-safe;
+ * this is, given one handle per thread (and tc_set_token not called meanwhile). */
+int tc_call_with(CURL *h, const char *base, const char *method, const char *path, const char *ctype,
+		 const char *body, const char *extra, struct http_resp *out);
 /* JSON convenience: Content-Type application/json. */
 int tc_json(const char *method, const char *path, const char *body, struct http_resp *out);
 void tc_resp_free(struct http_resp *r);
