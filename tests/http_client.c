@@ -152,9 +152,9 @@ int tc_call_with(CURL *h, const char *base, const char *method, const char *path
 	if (extra != NULL)
 		hdrs = curl_slist_append(hdrs, extra);
 	if (host != NULL) {
-		char h[300];
-		snprintf(h, sizeof(h), "Host: %s", host);
-		hdrs = curl_slist_append(hdrs, h);
+		char hh[300];
+		snprintf(hh, sizeof(hh), "Host: %s", host);
+		hdrs = curl_slist_append(hdrs, hh);
 	}
 	if (token != NULL && (extra == NULL || strncasecmp(extra, "Authorization:", 14) != 0)) {
 		char auth[128];

@@ -21,8 +21,6 @@ static status_t check_request(struct request *r)
 	case HTTP_BAD_HEADER:
 		return error_set(&r->err, ST_BAD_REQUEST, NULL, "A request header is not UTF-8");
 	}
-	if (r->body_too_large)
-		return error_set(&r->err, ST_TOO_LARGE, NULL, NULL);
 	return ST_OK;
 }
 
@@ -88,7 +86,13 @@ void http_dispatch(struct request *r, const struct router *rt, const struct http
 	status_t st = ST_OK;
 	enum router_result m = r->malformed == HTTP_BAD_PATH ? ROUTER_NO_PATH : router_match(rt, r, &allow);
 
-	if (m == ROUTER_NO_PATH) {
+	/* A body too large is refused before anything else: nginx may have handed the request
+	 * over as a GET (error pages change the method), so its route says nothing. */
+	if (r->body_too_large) {
+		r->route = NULL;
+		m = ROUTER_NO_PATH;
+		st = error_set(&r->err, ST_TOO_LARGE, NULL, NULL);
+	} else if (m == ROUTER_NO_PATH) {
 		st = error_set(&r->err, ST_NOT_FOUND, NULL, NULL);
 	} else if (m == ROUTER_NO_METHOD) {
 		r->err.allow = allow;

@@ -1,6 +1,7 @@
 /* From a parsed request to a finished response, in named phases:
  *   route        the table finds the route (404/405) and with it the dialect
- *   check        what parsing found wrong: encoding (400/404), body size (413)
+ *   check        what parsing found wrong: encoding (400/404); a body too large (413) is
+ *                refused even before routing
  *   authenticate a protected route's bearer token becomes the request's caller (401)
  *   handle       the handler maps, validates and makes its database call
  *   confirm      an answer no statement produced still waits for the token check
