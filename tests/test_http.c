@@ -59,6 +59,7 @@ int main(void)
 	suite_http_azure();
 	suite_http_resources();
 	suite_http_venafi();
+	suite_http_integrity();
 	suite_http_concurrency();
 	suite_http_service();
 	suite_http_logs();

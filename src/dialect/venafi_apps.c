@@ -117,10 +117,8 @@ static const char *rule_message(arena_t *a, const char *id_name, const struct er
 	}
 }
 
-/* Reads an application record: for create, from the body; for update, from
- * body.Application (ID instead of ApplicationId). The model's rules decide; scopes are
- * checked and stored in canonical form. Returns 0, or replies Result 6/17 and returns -1. */
-static int read_app(struct request *r, json_t *obj, const char *id_key, struct application *a)
+enum venafi_result venafi_app_from_json(struct request *r, json_t *obj, const char *id_key,
+					struct application *a, const char **error)
 {
 	struct reader rd = { r, obj, NULL };
 	application_init(a);
@@ -136,27 +134,33 @@ static int read_app(struct request *r, json_t *obj, const char *id_key, struct a
 	a->access_validity_seconds = rd_int(&rd, "AccessValidity", 0, 1, 31536000, 3600);
 	a->grant_validity_seconds = rd_int(&rd, "GrantValidity", 0, 1, 315360000, 7776000);
 	a->renewable = rd_bool(&rd, "Renewable", 0);
-	if (rd.error != NULL) {
-		invalid(r, rd.error);
-		return -1;
-	}
+	if ((*error = rd.error) != NULL)
+		return VR_INVALID_PARAMETERS;
 	struct app_error e;
 	error_clear(&e);
 	if (application_validate(a, &e) != ST_OK) {
-		invalid(r, rule_message(r->arena, "ApplicationId", &e.details[0]));
-		return -1;
+		*error = rule_message(r->arena, "ApplicationId", &e.details[0]);
+		return VR_INVALID_PARAMETERS;
 	}
 	/* Scope and MaximumScope need not nest: the seed's certificate/admin is fine. */
 	struct vscope s, m;
-	const char *err = NULL;
-	if (vscope_parse(r->arena, scope, &s, &err) != 0 ||
-	    (max != NULL && vscope_parse(r->arena, max, &m, &err) != 0)) {
-		venafi_reply_result(r, NULL, VR_INVALID_SCOPE, err);
-		return -1;
-	}
+	if (vscope_parse(r->arena, scope, &s, error) != 0 ||
+	    (max != NULL && vscope_parse(r->arena, max, &m, error) != 0))
+		return VR_INVALID_SCOPE;
 	a->scope = vscope_format(r->arena, &s);
 	a->maximum_scope = max != NULL ? vscope_format(r->arena, &m) : a->scope;
-	return 0;
+	return VR_SUCCESS;
+}
+
+/* The record, or the Result 6/17 reply (and -1). */
+static int read_app(struct request *r, json_t *obj, const char *id_key, struct application *a)
+{
+	const char *error = NULL;
+	enum venafi_result res = venafi_app_from_json(r, obj, id_key, a, &error);
+	if (res == VR_SUCCESS)
+		return 0;
+	venafi_reply_result(r, NULL, res, error);
+	return -1;
 }
 
 static status_t reply_apps(struct request *r, const char *key, struct application *list, size_t n)

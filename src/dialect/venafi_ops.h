@@ -12,6 +12,15 @@ struct venafi_op {
 	status_t (*fn)(struct request *r, json_t *body);
 };
 
+struct application;
+
+/* Reads an application record: for create, from the body; for update, from
+ * body.Application (id_key "ID" instead of "ApplicationId"). The model's rules decide;
+ * scopes are checked and stored in canonical form. VR_SUCCESS, or VR_INVALID_PARAMETERS /
+ * VR_INVALID_SCOPE with the Result's message in *error. */
+enum venafi_result venafi_app_from_json(struct request *r, json_t *obj, const char *id_key,
+					struct application *a, const char **error);
+
 /* HTTP 200 with Result, Success and (on failure) Error added to body (NULL: {}). */
 void venafi_reply_result(struct request *r, json_t *body, enum venafi_result result, const char *error);
 

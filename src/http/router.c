@@ -130,19 +130,67 @@ static int segs_match(const struct compiled *c, const struct seg *segs, size_t n
 	return 1;
 }
 
+/* The request's path segments, each decoded once, on demand. */
+struct decoded {
+	const char *text[ROUTER_MAX_SEGS];
+	unsigned char state[ROUTER_MAX_SEGS];    /* 0 not yet, 1 decoded, 2 malformed */
+};
+
+static const char *decode_seg(struct request *r, const struct seg *segs, struct decoded *d, size_t i)
+{
+	if (d->state[i] == 0) {
+		d->text[i] = http_percent_decode(r->arena, segs[i].text, segs[i].len, 0);
+		d->state[i] = d->text[i] != NULL ? 1 : 2;
+	}
+	return d->text[i];
+}
+
+/* 1 if every parameter of the pattern decodes (to UTF-8 without NUL): a path whose
+ * parameters do not names nothing, whatever the method. */
+static int params_decode(struct request *r, const struct compiled *c, const struct seg *segs,
+			 struct decoded *d)
+{
+	for (size_t i = 0; i < c->nsegs; i++)
+		if (c->segs[i].text == NULL && decode_seg(r, segs, d, i) == NULL)
+			return 0;
+	return 1;
+}
+
+static const char *allow_header(struct request *r, unsigned allowed)
+{
+	char buf[128];
+	size_t o = 0;
+	buf[0] = '\0';
+	for (unsigned bit = 1; bit <= HTTP_OPTIONS; bit <<= 1) {
+		if (!(allowed & bit))
+			continue;
+		const char *name = http_method_name(bit);
+		size_t need = strlen(name) + 2;
+		if (o + need >= sizeof(buf))
+			break;
+		memcpy(buf + o, o ? ", " : "", o ? 2 : 0);
+		o += o ? 2 : 0;
+		memcpy(buf + o, name, strlen(name) + 1);
+		o += strlen(name);
+	}
+	return arena_strdup(r->arena, buf);
+}
+
 enum router_result router_match(const struct router *rt, struct request *r, const char **allow)
 {
 	struct seg segs[ROUTER_MAX_SEGS];
+	struct decoded d;
 	size_t nsegs;
 	unsigned allowed = 0;
 	size_t hit = rt->n;
 
+	memset(&d, 0, sizeof(d));
 	r->route = NULL;
 	r->nparams = 0;
 	if (split_path(r->path, segs, &nsegs) != 0)
 		return ROUTER_NO_PATH;
 	for (size_t i = 0; i < rt->n; i++) {
-		if (!segs_match(&rt->c[i], segs, nsegs))
+		if (!segs_match(&rt->c[i], segs, nsegs) || !params_decode(r, &rt->c[i], segs, &d))
 			continue;
 		allowed |= rt->table[i].methods;
 		if ((rt->table[i].methods & r->method) && hit == rt->n)
@@ -151,22 +199,7 @@ enum router_result router_match(const struct router *rt, struct request *r, cons
 	if (allowed == 0)
 		return ROUTER_NO_PATH;
 	if (hit == rt->n) {
-		char buf[128];
-		size_t o = 0;
-		buf[0] = '\0';
-		for (unsigned bit = 1; bit <= HTTP_OPTIONS; bit <<= 1) {
-			if (!(allowed & bit))
-				continue;
-			const char *name = http_method_name(bit);
-			size_t need = strlen(name) + 2;
-			if (o + need >= sizeof(buf))
-				break;
-			memcpy(buf + o, o ? ", " : "", o ? 2 : 0);
-			o += o ? 2 : 0;
-			memcpy(buf + o, name, strlen(name) + 1);
-			o += strlen(name);
-		}
-		*allow = arena_strdup(r->arena, buf);
+		*allow = allow_header(r, allowed);
 		return ROUTER_NO_METHOD;
 	}
 	const struct compiled *c = &rt->c[hit];
@@ -175,10 +208,7 @@ enum router_result router_match(const struct router *rt, struct request *r, cons
 			continue;
 		if (r->nparams == HTTP_MAX_PARAMS)
 			return ROUTER_NO_PATH;
-		char *v = http_percent_decode(r->arena, segs[i].text, segs[i].len, 0);
-		if (v == NULL)
-			return ROUTER_NO_PATH;
-		r->params[r->nparams++] = v;
+		r->params[r->nparams++] = d.text[i];
 	}
 	r->route = &rt->table[hit];
 	return ROUTER_FOUND;
