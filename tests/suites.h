@@ -23,6 +23,7 @@ void suite_venafi_scopes(void);
 void suite_http_venafi(void);
 void suite_http_concurrency(void);
 void suite_http_integrity(void);
+void suite_http_statements(void);
 void suite_http_logs(void);
 void suite_auth_parsing(void);
 

@@ -8,28 +8,6 @@
 #include "http_client.h"
 #include "suites.h"
 
-void tests_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc cleanup,
-		     const struct test_case *cases)
-{
-	CU_pSuite s = CU_add_suite(name, init, cleanup);
-	if (s == NULL)
-		exit(2);
-	for (const struct test_case *c = cases; c->name != NULL; c++)
-		if (CU_add_test(s, c->name, c->fn) == NULL)
-			exit(2);
-}
-
-int tests_run(void)
-{
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	unsigned suites_failed = CU_get_number_of_suites_failed();
-	unsigned ran = CU_get_number_of_tests_run();
-	CU_cleanup_registry();
-	return ran == 0 || failed || suites_failed ? 1 : 0;
-}
-
 /* Every suite calls as tenant "tenant-a" with "Manage All" unless it says otherwise. */
 static int sign_in(void)
 {
@@ -54,6 +32,7 @@ int main(void)
 	}
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
+	suite_http_statements();
 	suite_http_onelogin();
 	suite_http_security();
 	suite_http_azure();
