@@ -14,25 +14,19 @@
 #define V "?api-version=2022-08-01"
 #define ID_PREFIX "/subscriptions/Sub-1/resourceGroups/RG-1/providers/Microsoft.ApiManagement/service/apim-1/authorizationServers/"
 
-#define FULL_BODY \
-	"{\"properties\":{\"displayName\":\"Contoso\",\"description\":\"test server\"," \
-	"\"clientRegistrationEndpoint\":\"https://contoso.com/apps\",\"authorizationEndpoint\":\"https://contoso.com/oauth2/auth\"," \
-	"\"authorizationMethods\":[\"GET\",\"POST\"],\"clientAuthenticationMethod\":[\"Basic\",\"Body\"]," \
-	"\"tokenBodyParameters\":[{\"name\":\"resource\",\"value\":\"https://graph\"},{\"name\":\"x\",\"value\":\"y\"}]," \
-	"\"tokenEndpoint\":\"https://contoso.com/oauth2/token\",\"supportState\":true,\"defaultScope\":\"read write\"," \
-	"\"grantTypes\":[\"authorizationCode\",\"implicit\",\"clientCredentials\"]," \
-	"\"bearerTokenSendingMethods\":[\"authorizationHeader\",\"query\"],\"clientId\":\"client-1\"," \
-	"\"clientSecret\":\"the-client-secret\",\"resourceOwnerUsername\":\"owner\",\"resourceOwnerPassword\":\"owner-pass\"}}"
-
-#define FULL_PROPERTIES \
+/* The properties a full PUT sends and a GET shows back (the secrets only ever in the PUT). */
+#define FULL_SETTINGS \
 	"\"properties\":{\"displayName\":\"Contoso\",\"description\":\"test server\"," \
 	"\"clientRegistrationEndpoint\":\"https://contoso.com/apps\",\"authorizationEndpoint\":\"https://contoso.com/oauth2/auth\"," \
 	"\"authorizationMethods\":[\"GET\",\"POST\"],\"clientAuthenticationMethod\":[\"Basic\",\"Body\"]," \
 	"\"tokenBodyParameters\":[{\"name\":\"resource\",\"value\":\"https://graph\"},{\"name\":\"x\",\"value\":\"y\"}]," \
 	"\"tokenEndpoint\":\"https://contoso.com/oauth2/token\",\"supportState\":true,\"defaultScope\":\"read write\"," \
 	"\"grantTypes\":[\"authorizationCode\",\"implicit\",\"clientCredentials\"]," \
-	"\"bearerTokenSendingMethods\":[\"authorizationHeader\",\"query\"],\"clientId\":\"client-1\"," \
-	"\"useInTestConsole\":true,\"useInApiDocumentation\":false}"
+	"\"bearerTokenSendingMethods\":[\"authorizationHeader\",\"query\"],\"clientId\":\"client-1\","
+#define FULL_BODY \
+	"{" FULL_SETTINGS \
+	"\"clientSecret\":\"the-client-secret\",\"resourceOwnerUsername\":\"owner\",\"resourceOwnerPassword\":\"owner-pass\"}}"
+#define FULL_PROPERTIES FULL_SETTINGS "\"useInTestConsole\":true,\"useInApiDocumentation\":false}"
 
 #define MIN_BODY(display) \
 	"{\"properties\":{\"displayName\":\"" display "\",\"clientRegistrationEndpoint\":\"https://c/reg\"," \

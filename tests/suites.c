@@ -21,6 +21,21 @@ void tests_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc cl
 		}
 }
 
+arena_t *tests_arena;
+
+int tests_arena_init(void)
+{
+	tests_arena = arena_create(0);
+	return 0;
+}
+
+int tests_arena_cleanup(void)
+{
+	arena_destroy(tests_arena);
+	tests_arena = NULL;
+	return 0;
+}
+
 int tests_run(void)
 {
 	CU_basic_set_mode(CU_BRM_VERBOSE);

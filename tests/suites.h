@@ -6,6 +6,8 @@
 
 #include <CUnit/CUnit.h>
 
+#include "core/arena.h"
+
 void suite_arena(void);
 void suite_config(void);
 void suite_router(void);
@@ -34,6 +36,12 @@ struct test_case {
 };
 void tests_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc cleanup,
 		     const struct test_case *cases);
+/* A suite's scratch arena: tests_arena_init/cleanup as the suite's init and cleanup make
+ * it and free it. */
+extern arena_t *tests_arena;
+int tests_arena_init(void);
+int tests_arena_cleanup(void);
+
 /* Runs every registered suite; returns the process exit code. */
 int tests_run(void);
 

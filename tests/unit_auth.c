@@ -8,25 +8,12 @@
 #include "http/request.h"
 #include "suites.h"
 
-static arena_t *arena;
-
-static int init(void)
-{
-	arena = arena_create(0);
-	return 0;
-}
-
-static int cleanup(void)
-{
-	arena_destroy(arena);
-	return 0;
-}
 
 static int creds(const char *authorization, const char *bid, const char *bsecret,
 		 const char **id, const char **secret)
 {
 	struct request r;
-	http_request_init(&r, arena, NULL);
+	http_request_init(&r, tests_arena, NULL);
 	r.authorization = authorization;
 	*id = *secret = NULL;
 	return http_client_credentials(&r, bid, bsecret, 0, id, secret) == HTTP_CLIENT_AUTH_NONE ? -1 : 0;
@@ -59,7 +46,7 @@ static void test_client_credentials(void)
 	CU_ASSERT_EQUAL(creds(NULL, "abc", NULL, &id, &secret), -1);
 	CU_ASSERT_EQUAL(creds(NULL, "", "x", &id, &secret), -1);
 	CU_ASSERT_EQUAL(creds(NULL, NULL, NULL, &id, &secret), -1);
-	arena_reset(arena);
+	arena_reset(tests_arena);
 }
 
 /* RFC 6749 2.3.1: Basic credentials of OAuth clients are form-encoded before base64. */
@@ -67,14 +54,14 @@ static void test_basic_form_encoded(void)
 {
 	struct request r;
 	const char *id, *secret;
-	http_request_init(&r, arena, NULL);
+	http_request_init(&r, tests_arena, NULL);
 	r.authorization = "Basic YSUyQmI6YyUzQWQ=";     /* "a%2Bb:c%3Ad" */
 	CU_ASSERT_EQUAL(http_client_credentials(&r, NULL, NULL, 1, &id, &secret), HTTP_CLIENT_AUTH_BASIC);
 	ASSERT_STR(id, "a+b");
 	ASSERT_STR(secret, "c:d");
 	CU_ASSERT_EQUAL(http_client_credentials(&r, NULL, NULL, 0, &id, &secret), HTTP_CLIENT_AUTH_BASIC);
 	ASSERT_STR(id, "a%2Bb");
-	arena_reset(arena);
+	arena_reset(tests_arena);
 }
 
 static void test_bearer(void)
@@ -82,7 +69,7 @@ static void test_bearer(void)
 	struct request r;
 	const char *tok = "5bc4aa8e86cb9108f4065ecf935e922c4e273dd29c09d415b4a8841daf603095";
 	char hdr[128];
-	http_request_init(&r, arena, NULL);
+	http_request_init(&r, tests_arena, NULL);
 	snprintf(hdr, sizeof(hdr), "bearer %s", tok);
 	r.authorization = hdr;
 	ASSERT_STR(http_bearer_token(&r), tok);
@@ -94,11 +81,11 @@ static void test_bearer(void)
 		"Bearer 5bc4aa8e86cb9108f4065ecf935e922c4e273dd29c09d415b4a8841daf60309",
 		"Bearer 5bc4aa8e86cb9108f4065ecf935e922c4e273dd29c09d415b4a8841daf6030955" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		http_request_init(&r, arena, NULL);
+		http_request_init(&r, tests_arena, NULL);
 		r.authorization = bad[i];
 		CU_ASSERT_PTR_NULL(http_bearer_token(&r));
 	}
-	arena_reset(arena);
+	arena_reset(tests_arena);
 }
 
 static void test_scope_vocabulary(void)
@@ -123,8 +110,8 @@ static void test_crypto(void)
 	/* SHA-256("abc") */
 	unsigned char h[CRYPTO_SHA256_LEN];
 	crypto_sha256_str("abc", h);
-	ASSERT_STR(crypto_hex(arena, h, sizeof(h)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	char *r1 = crypto_random_hex(arena, 32), *r2 = crypto_random_hex(arena, 32);
+	ASSERT_STR(crypto_hex(tests_arena, h, sizeof(h)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	char *r1 = crypto_random_hex(tests_arena, 32), *r2 = crypto_random_hex(tests_arena, 32);
 	CU_ASSERT_EQUAL(strlen(r1), 64);
 	CU_ASSERT(strcmp(r1, r2) != 0);
 	unsigned char b[4];
@@ -136,10 +123,10 @@ static void test_crypto(void)
 	CU_ASSERT(crypto_equal("abcd", "abcd", 4));
 	CU_ASSERT(!crypto_equal("abcd", "abce", 4));
 	size_t n;
-	ASSERT_STR((char *)crypto_base64_decode(arena, "aGVsbG8gd29ybGQ=", 16, BASE64_STD, &n), "hello world");
+	ASSERT_STR((char *)crypto_base64_decode(tests_arena, "aGVsbG8gd29ybGQ=", 16, BASE64_STD, &n), "hello world");
 	CU_ASSERT_EQUAL(n, 11);
-	CU_ASSERT_PTR_NULL(crypto_base64_decode(arena, "a", 1, BASE64_STD, &n));
-	arena_reset(arena);
+	CU_ASSERT_PTR_NULL(crypto_base64_decode(tests_arena, "a", 1, BASE64_STD, &n));
+	arena_reset(tests_arena);
 }
 
 /* RFC 4648 section 10 vectors, in both alphabets, and the characters that tell them apart. */
@@ -150,20 +137,20 @@ static void test_base64_vectors(void)
 	static const char *const url[] = { "", "Zg", "Zm8", "Zm9v", "Zm9vYg", "Zm9vYmE", "Zm9vYmFy" };
 	size_t n;
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
-		ASSERT_STR(crypto_base64_encode(arena, plain[i], strlen(plain[i]), BASE64_STD), std[i]);
-		ASSERT_STR(crypto_base64_encode(arena, plain[i], strlen(plain[i]), BASE64_URL), url[i]);
-		ASSERT_STR((char *)crypto_base64_decode(arena, url[i], strlen(url[i]), BASE64_URL, &n), plain[i]);
+		ASSERT_STR(crypto_base64_encode(tests_arena, plain[i], strlen(plain[i]), BASE64_STD), std[i]);
+		ASSERT_STR(crypto_base64_encode(tests_arena, plain[i], strlen(plain[i]), BASE64_URL), url[i]);
+		ASSERT_STR((char *)crypto_base64_decode(tests_arena, url[i], strlen(url[i]), BASE64_URL, &n), plain[i]);
 		CU_ASSERT_EQUAL(n, strlen(plain[i]));
 	}
 	static const unsigned char odd[] = { 0xfb, 0xff, 0xbf };
-	ASSERT_STR(crypto_base64_encode(arena, odd, 3, BASE64_STD), "+/+/");
-	ASSERT_STR(crypto_base64_encode(arena, odd, 3, BASE64_URL), "-_-_");
-	CU_ASSERT_PTR_NULL(crypto_base64_decode(arena, "+/+/", 4, BASE64_URL, &n));
-	CU_ASSERT_PTR_NULL(crypto_base64_decode(arena, "-_-_", 4, BASE64_STD, &n));
-	const unsigned char *d = crypto_base64_decode(arena, "-_-_", 4, BASE64_URL, &n);
+	ASSERT_STR(crypto_base64_encode(tests_arena, odd, 3, BASE64_STD), "+/+/");
+	ASSERT_STR(crypto_base64_encode(tests_arena, odd, 3, BASE64_URL), "-_-_");
+	CU_ASSERT_PTR_NULL(crypto_base64_decode(tests_arena, "+/+/", 4, BASE64_URL, &n));
+	CU_ASSERT_PTR_NULL(crypto_base64_decode(tests_arena, "-_-_", 4, BASE64_STD, &n));
+	const unsigned char *d = crypto_base64_decode(tests_arena, "-_-_", 4, BASE64_URL, &n);
 	CU_ASSERT_EQUAL(n, 3);
 	CU_ASSERT(d != NULL && memcmp(d, odd, 3) == 0);
-	arena_reset(arena);
+	arena_reset(tests_arena);
 }
 
 void suite_auth_parsing(void)
@@ -177,5 +164,5 @@ void suite_auth_parsing(void)
 		{ "base64 and base64url: RFC 4648 vectors", test_base64_vectors },
 		{ NULL, NULL },
 	};
-	tests_add_suite("auth parsing", init, cleanup, cases);
+	tests_add_suite("auth parsing", tests_arena_init, tests_arena_cleanup, cases);
 }

@@ -12,19 +12,10 @@
 #include "model/server.h"
 #include "suites.h"
 
-static arena_t *arena;
-
-static int init(void)
-{
-	arena = arena_create(0);
-	return 0;
-}
-
 static int cleanup(void)
 {
 	secretbox_clear();
-	arena_destroy(arena);
-	return 0;
+	return tests_arena_cleanup();
 }
 
 /* A parsed filter as {"field":{"op":[values]}}, the shape these cases are written in. */
@@ -32,9 +23,9 @@ static const char *parsed(const char *in, const char **err)
 {
 	static const char *const ops[] = { "eq", "ne", "gt", "lt", "ge", "le", "contains", "startswith", "endswith" };
 	struct azure_filter f;
-	if (azure_filter_parse(arena, in, &f, err) != 0)
+	if (azure_filter_parse(tests_arena, in, &f, err) != 0)
 		return NULL;
-	json_t *root = jsonx_arena_own(arena, json_object());
+	json_t *root = jsonx_arena_own(tests_arena, json_object());
 	for (size_t i = 0; i < f.n; i++) {
 		const char *field = f.clauses[i].field == AZURE_FILTER_NAME ? "name" : "displayName";
 		json_t *o = json_object_get(root, field);
@@ -46,7 +37,7 @@ static const char *parsed(const char *in, const char **err)
 		json_array_append_new(arr, json_string(f.clauses[i].value));
 	}
 	size_t len;
-	return jsonx_dump(arena, root, &len);
+	return jsonx_dump(tests_arena, root, &len);
 }
 
 static void test_filter(void)
@@ -78,15 +69,15 @@ static void test_filter(void)
 		CU_ASSERT_PTR_NULL(parsed(bad[i], &err));
 		CU_ASSERT_PTR_NOT_NULL(err);
 	}
-	arena_reset(arena);
+	arena_reset(tests_arena);
 }
 
 static void test_etags(void)
 {
-	ASSERT_STR(azure_etag(arena, 1), "\"AAAAAAAAAAE=\"");
-	ASSERT_STR(azure_etag(arena, 258), "\"AAAAAAAAAQI=\"");
+	ASSERT_STR(azure_etag(tests_arena, 1), "\"AAAAAAAAAAE=\"");
+	ASSERT_STR(azure_etag(tests_arena, 258), "\"AAAAAAAAAQI=\"");
 	for (int v = 1; v < 100000; v += 997) {
-		const char *e = azure_etag(arena, v);
+		const char *e = azure_etag(tests_arena, v);
 		CU_ASSERT_EQUAL(azure_if_match(e), v);
 	}
 	CU_ASSERT_EQUAL(azure_if_match("W/\"AAAAAAAAAAE=\""), 1);
@@ -98,12 +89,12 @@ static void test_etags(void)
 	CU_ASSERT_EQUAL(azure_if_match("\"nonsense\""), -3);
 	CU_ASSERT_EQUAL(azure_if_match("\"AAAAAAAAAAA=\""), -3);      /* version 0 never exists */
 	CU_ASSERT_EQUAL(azure_if_match("\"!!!!!!!!!!!=\""), -3);
-	arena_reset(arena);
+	arena_reset(tests_arena);
 }
 
 static const char *opened(const struct sealed *box, const char *aad)
 {
-	return secretbox_open(arena, box, aad, NULL);
+	return secretbox_open(tests_arena, box, aad, NULL);
 }
 
 static void test_secretbox(void)
@@ -114,18 +105,18 @@ static void test_secretbox(void)
 	struct sealed c1, c1b, c2, bad;
 	secretbox_clear();
 	CU_ASSERT_FALSE(secretbox_ready());
-	CU_ASSERT_EQUAL(secretbox_seal(arena, "x", 1, "aad", &c1), -1);
+	CU_ASSERT_EQUAL(secretbox_seal(tests_arena, "x", 1, "aad", &c1), -1);
 	CU_ASSERT_EQUAL(secretbox_add_key(k1), 0);
-	CU_ASSERT_EQUAL_FATAL(secretbox_seal(arena, "top secret", 10, "a/b/c/d/client_secret", &c1), 0);
+	CU_ASSERT_EQUAL_FATAL(secretbox_seal(tests_arena, "top secret", 10, "a/b/c/d/client_secret", &c1), 0);
 	CU_ASSERT_EQUAL(strlen(c1.key_id), 16);
 	CU_ASSERT_EQUAL(c1.len, 12 + 10 + 16);
 	CU_ASSERT_PTR_NULL(memmem(c1.bytes, c1.len, "top secret", 10));
-	CU_ASSERT_EQUAL(secretbox_seal(arena, "top secret", 10, "a/b/c/d/client_secret", &c1b), 0);
+	CU_ASSERT_EQUAL(secretbox_seal(tests_arena, "top secret", 10, "a/b/c/d/client_secret", &c1b), 0);
 	CU_ASSERT(memcmp(c1.bytes, c1b.bytes, c1.len) != 0);          /* fresh nonce every time */
 	ASSERT_STR(opened(&c1, "a/b/c/d/client_secret"), "top secret");
 	/* bound to its place: another aad, a flipped bit, an unknown key all fail */
 	CU_ASSERT_PTR_NULL(opened(&c1, "a/b/c/d/resource_owner_password"));
-	unsigned char *flipped = arena_alloc(arena, c1.len);
+	unsigned char *flipped = arena_alloc(tests_arena, c1.len);
 	memcpy(flipped, c1.bytes, c1.len);
 	flipped[14] ^= 1;
 	bad = (struct sealed){ flipped, c1.len, c1.key_id };
@@ -141,12 +132,12 @@ static void test_secretbox(void)
 	secretbox_clear();
 	CU_ASSERT_EQUAL(secretbox_add_key(k2), 0);
 	CU_ASSERT_EQUAL(secretbox_add_key(k1), 0);
-	CU_ASSERT_EQUAL(secretbox_seal(arena, "", 0, "aad", &c2), 0);
+	CU_ASSERT_EQUAL(secretbox_seal(tests_arena, "", 0, "aad", &c2), 0);
 	CU_ASSERT(strcmp(c1.key_id, c2.key_id) != 0);
 	ASSERT_STR(opened(&c2, "aad"), "");
 	ASSERT_STR(opened(&c1, "a/b/c/d/client_secret"), "top secret");
 	secretbox_clear();
-	arena_reset(arena);
+	arena_reset(tests_arena);
 }
 
 static void test_secretbox_file(void)
@@ -204,5 +195,5 @@ void suite_azure_mapping(void)
 		{ "OAuth server rules and names", test_oauth_rules },
 		{ NULL, NULL },
 	};
-	tests_add_suite("azure mapping", init, cleanup, cases);
+	tests_add_suite("azure mapping", tests_arena_init, cleanup, cases);
 }

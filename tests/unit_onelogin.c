@@ -9,26 +9,13 @@
 #include "core/jsonx.h"
 #include "suites.h"
 
-static arena_t *arena;
-
-static int init(void)
-{
-	arena = arena_create(0);
-	return 0;
-}
-
-static int cleanup(void)
-{
-	arena_destroy(arena);
-	return 0;
-}
 
 /* Maps body (JSON text) and returns the status; *r keeps the error. */
 static status_t map(struct request *r, const char *body, struct server *s)
 {
-	http_request_init(r, arena, NULL);
+	http_request_init(r, tests_arena, NULL);
 	server_init(s);
-	json_t *j = jsonx_arena_own(arena, json_loads(body, 0, NULL));
+	json_t *j = jsonx_arena_own(tests_arena, json_loads(body, 0, NULL));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
 	return onelogin_server_from_json(r, j, s);
 }
@@ -126,12 +113,12 @@ static void test_to_json(void)
 			    .access_ttl_minutes = 5, .refresh_ttl_minutes = 6 };
 	size_t len;
 	json_t *j = onelogin_server_to_json(&s, 1);
-	ASSERT_STR(jsonx_dump(arena, j, &len),
+	ASSERT_STR(jsonx_dump(tests_arena, j, &len),
 		   "{\"id\":7,\"name\":\"N\",\"description\":null,\"configuration\":{\"resource_identifier\":\"urn:x\","
 		   "\"audiences\":[\"a\",\"b\"],\"access_token_expiration_minutes\":5,\"refresh_token_expiration_minutes\":6}}");
 	json_decref(j);
 	j = onelogin_server_to_json(&s, 0);
-	ASSERT_STR(jsonx_dump(arena, j, &len),
+	ASSERT_STR(jsonx_dump(tests_arena, j, &len),
 		   "{\"id\":7,\"name\":\"N\",\"description\":null,\"configuration\":{\"resource_identifier\":\"urn:x\","
 		   "\"audiences\":[\"a\",\"b\"]}}");
 	json_decref(j);
@@ -140,7 +127,7 @@ static void test_to_json(void)
 static void test_validation_and_status_bodies(void)
 {
 	struct request r;
-	http_request_init(&r, arena, NULL);
+	http_request_init(&r, tests_arena, NULL);
 	r.err.status = ST_INVALID;
 	error_add(&r.err, "resource_identifier", RULE_REQUIRED, 0);
 	error_add(&r.err, "audiences", RULE_REQUIRED, 0);
@@ -148,15 +135,15 @@ static void test_validation_and_status_bodies(void)
 				   "Audiences can't be blank\",\"statusCode\":422,\"name\":\"UnprocessableEntityError\"}");
 	CU_ASSERT_EQUAL(r.resp.status, 422);
 
-	http_request_init(&r, arena, NULL);
+	http_request_init(&r, tests_arena, NULL);
 	error_set(&r.err, ST_UNAUTHORIZED, NULL, NULL);
 	ASSERT_STR(error_body(&r), "{\"message\":\"Unauthorized\",\"statusCode\":401,\"name\":\"UnauthorizedError\"}");
 
-	http_request_init(&r, arena, NULL);
+	http_request_init(&r, tests_arena, NULL);
 	error_set(&r.err, ST_INTERNAL, NULL, "secret detail that must not leak");
 	ASSERT_STR(error_body(&r), "{\"message\":\"Internal Server Error\",\"statusCode\":500,\"name\":\"InternalServerError\"}");
 
-	http_request_init(&r, arena, NULL);
+	http_request_init(&r, tests_arena, NULL);
 	error_set(&r.err, ST_UNAVAILABLE, NULL, NULL);
 	ASSERT_STR(error_body(&r), "{\"message\":\"Service Unavailable\",\"statusCode\":503,\"name\":\"ServiceUnavailableError\"}");
 }
@@ -165,7 +152,7 @@ static void test_body_content_type_and_syntax(void)
 {
 	struct request r;
 	json_t *j;
-	http_request_init(&r, arena, NULL);
+	http_request_init(&r, tests_arena, NULL);
 	r.body = "{\"a\":1}";
 	r.body_len = strlen(r.body);
 	CU_ASSERT_EQUAL(http_body_json(&r, &j), ST_BAD_REQUEST);   /* no content type */
@@ -183,7 +170,7 @@ static void test_body_content_type_and_syntax(void)
 	r.body = "{\"a\":1,\"a\":2}";
 	r.body_len = strlen(r.body);
 	CU_ASSERT_EQUAL(http_body_json(&r, &j), ST_BAD_REQUEST);
-	arena_reset(arena);
+	arena_reset(tests_arena);
 }
 
 static void test_ids_and_humanize(void)
@@ -196,7 +183,7 @@ static void test_ids_and_humanize(void)
 	CU_ASSERT_EQUAL(onelogin_parse_id("-1"), 0);
 	CU_ASSERT_EQUAL(onelogin_parse_id("1x"), 0);
 	CU_ASSERT_EQUAL(onelogin_parse_id(""), 0);
-	ASSERT_STR(onelogin_humanize(arena, "access_token_expiration_minutes"),
+	ASSERT_STR(onelogin_humanize(tests_arena, "access_token_expiration_minutes"),
 		   "Access token expiration minutes");
 }
 
@@ -213,5 +200,5 @@ void suite_onelogin_mapping(void)
 		{ "ids and field names", test_ids_and_humanize },
 		{ NULL, NULL },
 	};
-	tests_add_suite("onelogin mapping", init, cleanup, cases);
+	tests_add_suite("onelogin mapping", tests_arena_init, tests_arena_cleanup, cases);
 }

@@ -7,35 +7,22 @@
 #include "dialect/venafi_scope.h"
 #include "suites.h"
 
-static arena_t *arena;
-
-static int init(void)
-{
-	arena = arena_create(0);
-	return 0;
-}
-
-static int cleanup(void)
-{
-	arena_destroy(arena);
-	return 0;
-}
 
 static const char *canon(const char *s)
 {
 	struct vscope v;
 	const char *err = NULL;
-	if (vscope_parse(arena, s, &v, &err) != 0)
-		return arena_sprintf(arena, "ERROR %s", err);
-	return vscope_format(arena, &v);
+	if (vscope_parse(tests_arena, s, &v, &err) != 0)
+		return arena_sprintf(tests_arena, "ERROR %s", err);
+	return vscope_format(tests_arena, &v);
 }
 
 static int fits(const char *inner, const char *outer)
 {
 	struct vscope a, b;
 	const char *err;
-	CU_ASSERT_EQUAL_FATAL(vscope_parse(arena, inner, &a, &err), 0);
-	CU_ASSERT_EQUAL_FATAL(vscope_parse(arena, outer, &b, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(vscope_parse(tests_arena, inner, &a, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(vscope_parse(tests_arena, outer, &b, &err), 0);
 	return vscope_fits(&a, &b);
 }
 
@@ -71,7 +58,7 @@ static void test_refusals(void)
 	ASSERT_STR(canon(":manage"), "ERROR Scope ':manage' has an empty part");
 	struct vscope v;
 	const char *err;
-	CU_ASSERT_EQUAL(vscope_parse(arena, NULL, &v, &err), -1);
+	CU_ASSERT_EQUAL(vscope_parse(tests_arena, NULL, &v, &err), -1);
 }
 
 static void test_fits(void)
@@ -91,15 +78,15 @@ static void test_fits(void)
 	/* the seed's application: Scope certificate, MaximumScope admin, need not nest */
 	struct vscope scope, max, want, both;
 	const char *err;
-	vscope_parse(arena, "certificate", &scope, &err);
-	vscope_parse(arena, "admin", &max, &err);
+	vscope_parse(tests_arena, "certificate", &scope, &err);
+	vscope_parse(tests_arena, "admin", &max, &err);
 	CU_ASSERT(!vscope_fits(&scope, &max));
 	both = vscope_union(&scope, &max);
-	vscope_parse(arena, "admin", &want, &err);
+	vscope_parse(tests_arena, "admin", &want, &err);
 	CU_ASSERT(vscope_fits(&want, &both));
-	vscope_parse(arena, "certificate;admin", &want, &err);
+	vscope_parse(tests_arena, "certificate;admin", &want, &err);
 	CU_ASSERT(vscope_fits(&want, &both));
-	vscope_parse(arena, "certificate:manage", &want, &err);
+	vscope_parse(tests_arena, "certificate:manage", &want, &err);
 	CU_ASSERT(!vscope_fits(&want, &both));
 	CU_ASSERT(vscope_has(&both, "admin"));
 	CU_ASSERT(!vscope_has(&scope, "admin"));
@@ -122,7 +109,7 @@ static void test_table(void)
 
 static void test_password(void)
 {
-	const char *h = password_hash(arena, "correct horse");
+	const char *h = password_hash(tests_arena, "correct horse");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	CU_ASSERT_EQUAL(strncmp(h, "$argon2id$v=19$m=19456,t=2,p=1$", 31), 0);
 	CU_ASSERT(password_verify(h, "correct horse"));
@@ -130,7 +117,7 @@ static void test_password(void)
 	CU_ASSERT(!password_verify(h, ""));
 	CU_ASSERT(!password_verify("$2b$10$notargon", "x"));
 	CU_ASSERT(!password_verify(NULL, "x"));
-	const char *h2 = password_hash(arena, "correct horse");
+	const char *h2 = password_hash(tests_arena, "correct horse");
 	CU_ASSERT(strcmp(h, h2) != 0);                  /* salted */
 	password_burn("anything");
 }
@@ -145,5 +132,5 @@ void suite_venafi_scopes(void)
 		{ "Argon2id password hashes", test_password },
 		{ NULL, NULL },
 	};
-	tests_add_suite("venafi scopes and passwords", init, cleanup, cases);
+	tests_add_suite("venafi scopes and passwords", tests_arena_init, tests_arena_cleanup, cases);
 }

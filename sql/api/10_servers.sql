@@ -2,6 +2,17 @@
 -- configuration, audiences and grant types. A document (jsonb) carries the fields in the
 -- model's names; its audited form is the same document without grant_types.
 
+-- A server as OneLogin's reads return it: its configuration (joined LATERAL ... LIMIT 1 so
+-- a generic plan still looks it up by key) and its audiences as a JSON array.
+CREATE VIEW api.server_rows AS
+SELECT s.id, s.tenant_id, s.name, s.description, c.resource_identifier,
+       c.access_token_lifetime_minutes, c.refresh_token_lifetime_minutes,
+       (SELECT coalesce(json_agg(a.audience ORDER BY a.position), '[]')
+        FROM server_audiences a WHERE a.server_id = s.id)::text AS audiences,
+       s.version
+FROM servers s
+JOIN LATERAL (SELECT * FROM server_configurations c WHERE c.server_id = s.id LIMIT 1) AS c ON true;
+
 -- The stored server as the audit trail shows it (call it after taking the row lock, so
 -- its snapshot is fresh).
 CREATE FUNCTION api.server_doc(p_id bigint) RETURNS jsonb

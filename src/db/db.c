@@ -215,6 +215,45 @@ void db_arg_text_array(struct db_args *p, const char *const *items, size_t n)
 	push(p, lit, 0, 0);
 }
 
+static void args_va(struct db_args *p, arena_t *a, const char *fmt, va_list ap)
+{
+	db_args_init(p, a);
+	for (const char *f = fmt; *f; f++) {
+		switch (*f) {
+		case 't': db_arg_text(p, va_arg(ap, const char *)); break;
+		case 'i': db_arg_int(p, va_arg(ap, int64_t)); break;
+		case 'b': db_arg_bool(p, va_arg(ap, int)); break;
+		case 'h': db_arg_bytes(p, va_arg(ap, const unsigned char *), CRYPTO_SHA256_LEN); break;
+		case 'j': db_arg_json(p, va_arg(ap, json_t *)); break;
+		case 'a': {
+			const char *const *items = va_arg(ap, const char *const *);
+			db_arg_text_array(p, items, va_arg(ap, size_t));
+			break;
+		}
+		default: abort();      /* a caller's typo: every test would show it */
+		}
+	}
+}
+
+void db_args_fmt(struct db_args *p, arena_t *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	args_va(p, a, fmt, ap);
+	va_end(ap);
+}
+
+status_t db_call(struct db *db, arena_t *a, struct caller *caller, enum db_stmt_id id, struct db_rows *out,
+		 const char *fmt, ...)
+{
+	struct db_args p;
+	va_list ap;
+	va_start(ap, fmt);
+	args_va(&p, a, fmt, ap);
+	va_end(ap);
+	return db_run(db, a, caller, id, &p, out);
+}
+
 /* ---- rows ---------------------------------------------------------------------------- */
 
 int db_col(const struct db_rows *rows, const char *name)

@@ -6,54 +6,40 @@
 
 #include "db/db_internal.h"
 
-/* A statement of text arguments (NULL-terminated), its rows into *out if given. */
-static status_t run_texts(struct db *db, arena_t *a, enum db_stmt_id id, const char *const *texts, size_t n,
-			  struct db_rows *out)
+/* A statement on a tenant's name whose result is that tenant's id. */
+static status_t tenant_id_of(struct db *db, arena_t *a, enum db_stmt_id stmt, const char *name, int64_t *id)
 {
-	struct db_args p;
-	db_args_init(&p, a);
-	for (size_t i = 0; i < n; i++)
-		db_arg_text(&p, texts[i]);
-	return db_run(db, a, NULL, id, &p, out);
+	struct db_rows rows;
+	status_t st = db_call(db, a, NULL, stmt, &rows, "t", name);
+	if (st == ST_OK)
+		*id = db_int(&rows, 0, "id");
+	return st;
 }
 
 status_t db_tenant_create(struct db *db, arena_t *a, const char *name, int64_t *id)
 {
-	struct db_rows rows;
-	status_t st = run_texts(db, a, DB_STMT_TENANT_CREATE, &name, 1, &rows);
-	if (st == ST_OK)
-		*id = db_int(&rows, 0, "id");
-	return st;
+	return tenant_id_of(db, a, DB_STMT_TENANT_CREATE, name, id);
 }
 
 status_t db_tenant_rename(struct db *db, arena_t *a, const char *name, const char *new_name)
 {
-	const char *texts[2] = { name, new_name };
-	return run_texts(db, a, DB_STMT_TENANT_RENAME, texts, 2, NULL);
+	return db_call(db, a, NULL, DB_STMT_TENANT_RENAME, NULL, "tt", name, new_name);
 }
 
 status_t db_tenant_set_hosts(struct db *db, arena_t *a, const char *name, const char *const *hosts, size_t n)
 {
-	struct db_args p;
-	db_args_init(&p, a);
-	db_arg_text(&p, name);
-	db_arg_text_array(&p, hosts, n);
-	return db_run(db, a, NULL, DB_STMT_TENANT_SET_HOSTS, &p, NULL);
+	return db_call(db, a, NULL, DB_STMT_TENANT_SET_HOSTS, NULL, "ta", name, hosts, n);
 }
 
 status_t db_tenant_lookup(struct db *db, arena_t *a, const char *name, int64_t *id)
 {
-	struct db_rows rows;
-	status_t st = run_texts(db, a, DB_STMT_TENANT_LOOKUP, &name, 1, &rows);
-	if (st == ST_OK)
-		*id = db_int(&rows, 0, "id");
-	return st;
+	return tenant_id_of(db, a, DB_STMT_TENANT_LOOKUP, name, id);
 }
 
 status_t db_tenant_list(struct db *db, arena_t *a, struct tenant **out, size_t *n)
 {
 	struct db_rows rows;
-	status_t st = db_run(db, a, NULL, DB_STMT_TENANT_LIST, NULL, &rows);
+	status_t st = db_call(db, a, NULL, DB_STMT_TENANT_LIST, &rows, "");
 	if (st != ST_OK)
 		return st;
 	*out = arena_alloc(a, (size_t)(rows.n ? rows.n : 1) * sizeof(**out));
@@ -75,16 +61,9 @@ status_t db_credential_create(struct db *db, arena_t *a, const char *tenant, con
 			      const unsigned char secret_hash[CRYPTO_SHA256_LEN], const char *const *scopes,
 			      size_t nscopes, int ttl, const char *description, int64_t *tenant_id)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	db_arg_text(&p, tenant);
-	db_arg_text(&p, client_id);
-	db_arg_bytes(&p, secret_hash, CRYPTO_SHA256_LEN);
-	db_arg_text_array(&p, scopes, nscopes);
-	db_arg_int(&p, ttl);
-	db_arg_text(&p, description);
-	status_t st = db_run(db, a, NULL, DB_STMT_CREDENTIAL_CREATE, &p, &rows);
+	status_t st = db_call(db, a, NULL, DB_STMT_CREDENTIAL_CREATE, &rows, "ttha" "it", tenant, client_id,
+			      secret_hash, scopes, nscopes, (int64_t)ttl, description);
 	if (st == ST_OK)
 		*tenant_id = db_int(&rows, 0, "tenant_id");
 	return st;
@@ -93,7 +72,7 @@ status_t db_credential_create(struct db *db, arena_t *a, const char *tenant, con
 status_t db_credential_list(struct db *db, arena_t *a, const char *tenant, struct credential_row **out, size_t *n)
 {
 	struct db_rows rows;
-	status_t st = run_texts(db, a, DB_STMT_CREDENTIAL_LIST, &tenant, 1, &rows);
+	status_t st = db_call(db, a, NULL, DB_STMT_CREDENTIAL_LIST, &rows, "t", tenant);
 	if (st != ST_OK)
 		return st;
 	*out = arena_alloc(a, (size_t)(rows.n ? rows.n : 1) * sizeof(**out));
@@ -113,15 +92,15 @@ status_t db_credential_list(struct db *db, arena_t *a, const char *tenant, struc
 
 status_t db_credential_revoke(struct db *db, arena_t *a, const char *client_id)
 {
-	return run_texts(db, a, DB_STMT_CREDENTIAL_REVOKE, &client_id, 1, NULL);
+	return db_call(db, a, NULL, DB_STMT_CREDENTIAL_REVOKE, NULL, "t", client_id);
 }
 
 status_t db_identity_create(struct db *db, arena_t *a, const char *tenant, const char *username,
 			    const char *password_hash, const char *maximum_scope, const char **universal)
 {
 	struct db_rows rows;
-	const char *texts[4] = { tenant, username, password_hash, maximum_scope };
-	status_t st = run_texts(db, a, DB_STMT_IDENTITY_CREATE, texts, 4, &rows);
+	status_t st = db_call(db, a, NULL, DB_STMT_IDENTITY_CREATE, &rows, "tttt", tenant, username, password_hash,
+			      maximum_scope);
 	if (st == ST_OK)
 		*universal = db_text(&rows, 0, "universal");
 	return st;
@@ -130,7 +109,7 @@ status_t db_identity_create(struct db *db, arena_t *a, const char *tenant, const
 status_t db_identity_list(struct db *db, arena_t *a, const char *tenant, struct identity_row **out, size_t *n)
 {
 	struct db_rows rows;
-	status_t st = run_texts(db, a, DB_STMT_IDENTITY_LIST, &tenant, 1, &rows);
+	status_t st = db_call(db, a, NULL, DB_STMT_IDENTITY_LIST, &rows, "t", tenant);
 	if (st != ST_OK)
 		return st;
 	*out = arena_alloc(a, (size_t)(rows.n ? rows.n : 1) * sizeof(**out));
@@ -149,6 +128,5 @@ status_t db_identity_list(struct db *db, arena_t *a, const char *tenant, struct 
 
 status_t db_identity_disable(struct db *db, arena_t *a, const char *tenant, const char *username)
 {
-	const char *texts[2] = { tenant, username };
-	return run_texts(db, a, DB_STMT_IDENTITY_DISABLE, texts, 2, NULL);
+	return db_call(db, a, NULL, DB_STMT_IDENTITY_DISABLE, NULL, "tt", tenant, username);
 }

@@ -36,17 +36,14 @@ static status_t read_apps(arena_t *a, const struct db_rows *rows, struct applica
 	return ST_OK;
 }
 
-/* Runs a statement that returns at most one application into out. */
-static status_t one(struct db *db, arena_t *a, struct caller *caller, enum db_stmt_id id,
-		    const struct db_args *p, struct application *out)
+/* A statement's result that holds at most one application, into out. */
+static status_t one(status_t st, const struct db_rows *rows, struct application *out)
 {
-	struct db_rows rows;
-	status_t st = db_run(db, a, caller, id, p, &rows);
 	if (st != ST_OK)
 		return st;
-	if (rows.n != 1)
+	if (rows->n != 1)
 		return ST_NOT_FOUND;
-	row_to_app(&rows, 0, out);
+	row_to_app(rows, 0, out);
 	return ST_OK;
 }
 
@@ -76,94 +73,71 @@ static json_t *app_doc(const struct application *app, enum application_fields fi
 status_t db_application_insert(struct db *db, arena_t *a, struct caller *caller, struct application *app,
 			       const unsigned char *secret_hash)
 {
-	struct db_args p;
-	db_args_init(&p, a);
-	db_arg_json(&p, app_doc(app, APPLICATION_ALL_FIELDS));
-	db_arg_bytes(&p, secret_hash, CRYPTO_SHA256_LEN);
-	return one(db, a, caller, DB_STMT_APPLICATION_CREATE, &p, app);
+	struct db_rows rows;
+	status_t st = db_call(db, a, caller, DB_STMT_APPLICATION_CREATE, &rows, "jh",
+			      app_doc(app, APPLICATION_ALL_FIELDS), secret_hash);
+	return one(st, &rows, app);
 }
 
 status_t db_application_list(struct db *db, arena_t *a, struct caller *caller, struct application **out,
 			     size_t *n)
 {
 	struct db_rows rows;
-	status_t st = db_run(db, a, caller, DB_STMT_APPLICATION_LIST, NULL, &rows);
+	status_t st = db_call(db, a, caller, DB_STMT_APPLICATION_LIST, &rows, "");
 	return st != ST_OK ? st : read_apps(a, &rows, out, n);
 }
 
 status_t db_application_get(struct db *db, arena_t *a, struct caller *caller, int64_t id,
 			    struct application *out)
 {
-	struct db_args p;
-	db_args_init(&p, a);
-	db_arg_int(&p, id);
-	return one(db, a, caller, DB_STMT_APPLICATION_GET, &p, out);
+	struct db_rows rows;
+	return one(db_call(db, a, caller, DB_STMT_APPLICATION_GET, &rows, "i", id), &rows, out);
 }
 
-/* (id, client_id): by id when there is one, else by client id. */
-static void key_args(struct db_args *p, int64_t id, const char *client_id)
+/* The key of an update or delete: by id when there is one, else by client id. */
+static const char *id_text(arena_t *a, int64_t id)
 {
-	if (id > 0)
-		db_arg_int(p, id);
-	else
-		db_arg_text(p, NULL);
-	db_arg_text(p, client_id);
+	return id > 0 ? arena_sprintf(a, "%lld", (long long)id) : NULL;
 }
 
 status_t db_application_update(struct db *db, arena_t *a, struct caller *caller, int64_t id,
 			       struct application *app, enum application_fields fields)
 {
-	struct db_args p;
-	db_args_init(&p, a);
-	key_args(&p, id, app->client_id);
-	db_arg_json(&p, app_doc(app, fields));
-	return one(db, a, caller, DB_STMT_APPLICATION_UPDATE, &p, app);
+	struct db_rows rows;
+	status_t st = db_call(db, a, caller, DB_STMT_APPLICATION_UPDATE, &rows, "ttj", id_text(a, id), app->client_id,
+			      app_doc(app, fields));
+	return one(st, &rows, app);
 }
 
 status_t db_application_delete(struct db *db, arena_t *a, struct caller *caller, int64_t id,
 			       const char *client_id)
 {
-	struct db_args p;
-	db_args_init(&p, a);
-	key_args(&p, id, client_id);
-	return db_run(db, a, caller, DB_STMT_APPLICATION_DELETE, &p, NULL);
+	return db_call(db, a, caller, DB_STMT_APPLICATION_DELETE, NULL, "tt", id_text(a, id), client_id);
 }
 
 status_t db_application_find(struct db *db, arena_t *a, struct caller *caller, const char *const *client_ids,
 			     size_t nids, struct application **out, size_t *n)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	db_arg_json(&p, db_strings_array(client_ids, nids));
-	status_t st = db_run(db, a, caller, DB_STMT_VAPP_GET, &p, &rows);
+	status_t st = db_call(db, a, caller, DB_STMT_VAPP_GET, &rows, "j", db_strings_array(client_ids, nids));
 	return st != ST_OK ? st : read_apps(a, &rows, out, n);
 }
 
 status_t db_application_enumerate(struct db *db, arena_t *a, struct caller *caller, int start, int count,
 				  int order_by, int descending, struct application **out, size_t *n)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	db_arg_int(&p, start);
-	db_arg_int(&p, count);
-	db_arg_int(&p, order_by);
-	db_arg_bool(&p, descending);
-	status_t st = db_run(db, a, caller, DB_STMT_VAPP_ENUMERATE, &p, &rows);
+	status_t st = db_call(db, a, caller, DB_STMT_VAPP_ENUMERATE, &rows, "iiib", (int64_t)start, (int64_t)count,
+			      (int64_t)order_by, descending);
 	return st != ST_OK ? st : read_apps(a, &rows, out, n);
 }
 
 status_t db_application_grants(struct db *db, arena_t *a, struct caller *caller, const char *client_id,
 			       int start, int count, struct grant **out, size_t *n, long *total)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	db_arg_text(&p, client_id);
-	db_arg_int(&p, start);
-	db_arg_int(&p, count);
-	status_t st = db_run(db, a, caller, DB_STMT_VAPP_GRANTS, &p, &rows);
+	status_t st = db_call(db, a, caller, DB_STMT_VAPP_GRANTS, &rows, "tii", client_id, (int64_t)start,
+			      (int64_t)count);
 	if (st != ST_OK)
 		return st;
 	if (rows.n == 0)
@@ -188,11 +162,8 @@ status_t db_application_grants(struct db *db, arena_t *a, struct caller *caller,
 status_t db_application_revoke_grants(struct db *db, arena_t *a, struct caller *caller, const char *client_id,
 				      long *revoked)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	db_arg_text(&p, client_id);
-	status_t st = db_run(db, a, caller, DB_STMT_APPLICATION_REVOKE_GRANTS, &p, &rows);
+	status_t st = db_call(db, a, caller, DB_STMT_APPLICATION_REVOKE_GRANTS, &rows, "t", client_id);
 	if (st == ST_OK)
 		*revoked = (long)db_int(&rows, 0, "revoked");
 	return st;

@@ -12,12 +12,8 @@ const char *const db_azure_secret_names[AZURE_SECRETS] = {
 	"client_secret", "resource_owner_username", "resource_owner_password",
 };
 
-static void add_service(struct db_args *p, const struct azure_service *svc)
-{
-	db_arg_text(p, svc->subscription_id);
-	db_arg_text(p, svc->resource_group);
-	db_arg_text(p, svc->service_name);
-}
+/* Every statement names its server by (subscription, resource group, service, name). */
+#define SERVICE(svc) (svc)->subscription_id, (svc)->resource_group, (svc)->service_name
 
 static int read_params(arena_t *a, json_t *arr, struct server *s)
 {
@@ -76,12 +72,8 @@ static status_t row_to_server(arena_t *a, const struct db_rows *rows, int i, str
 status_t db_azure_get(struct db *db, arena_t *a, struct caller *caller, const struct azure_service *svc,
 		      const char *name, struct azure_server *out)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	add_service(&p, svc);
-	db_arg_text(&p, name);
-	status_t st = db_run(db, a, caller, DB_STMT_AZURE_GET, &p, &rows);
+	status_t st = db_call(db, a, caller, DB_STMT_AZURE_GET, &rows, "tttt", SERVICE(svc), name);
 	if (st != ST_OK)
 		return st;
 	return rows.n == 1 ? row_to_server(a, &rows, 0, out) : ST_NOT_FOUND;
@@ -134,14 +126,9 @@ status_t db_azure_list(struct db *db, arena_t *a, struct caller *caller, const s
 		       const struct azure_filter *filter, int top, int skip, struct azure_server **out,
 		       size_t *n, long *total)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	add_service(&p, svc);
-	db_arg_json(&p, filter_json(a, filter));
-	db_arg_int(&p, top);
-	db_arg_int(&p, skip);
-	status_t st = db_run(db, a, caller, DB_STMT_AZURE_LIST, &p, &rows);
+	status_t st = db_call(db, a, caller, DB_STMT_AZURE_LIST, &rows, "tttjii", SERVICE(svc), filter_json(a, filter),
+			      (int64_t)top, (int64_t)skip);
 	if (st != ST_OK)
 		return st;
 	if (rows.n == 0)
@@ -158,13 +145,9 @@ status_t db_azure_list(struct db *db, arena_t *a, struct caller *caller, const s
 status_t db_azure_secrets(struct db *db, arena_t *a, struct caller *caller, const struct azure_service *svc,
 			  const char *name, struct azure_secrets *out, int *version)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	add_service(&p, svc);
-	db_arg_text(&p, name);
 	memset(out, 0, sizeof(*out));
-	status_t st = db_run(db, a, caller, DB_STMT_AZURE_SECRETS, &p, &rows);
+	status_t st = db_call(db, a, caller, DB_STMT_AZURE_SECRETS, &rows, "tttt", SERVICE(svc), name);
 	if (st != ST_OK)
 		return st;
 	if (rows.n == 0)
@@ -236,24 +219,20 @@ static json_t *secrets_json(arena_t *a, const struct azure_secrets *x)
 	return o;
 }
 
-/* api.azure_put and azure_delete take NULL (no If-Match), -1 (*), -2 (never matches) or a version. */
-static void add_expected(struct db_args *p, int expected)
+/* api.azure_put and azure_delete take NULL (no If-Match), -1 (*), -2 (never matches) or a
+ * version, as text. */
+static const char *expected_text(arena_t *a, int expected)
 {
 	if (expected == DB_AZURE_NO_PRECONDITION)
-		db_arg_text(p, NULL);
-	else
-		db_arg_int(p, expected == DB_AZURE_NO_VERSION ? -2 : expected);
+		return NULL;
+	return arena_sprintf(a, "%d", expected == DB_AZURE_NO_VERSION ? -2 : expected);
 }
 
 static void put_args(struct db_args *p, arena_t *a, const struct azure_service *svc, const struct server *s,
 		     int expected, const struct azure_secrets *secrets)
 {
-	db_args_init(p, a);
-	add_service(p, svc);
-	db_arg_text(p, s->resource_name);
-	db_arg_json(p, server_doc(s));
-	add_expected(p, expected);
-	db_arg_json(p, secrets_json(a, secrets));
+	db_args_fmt(p, a, "ttttjtj", SERVICE(svc), s->resource_name, server_doc(s), expected_text(a, expected),
+		    secrets_json(a, secrets));
 }
 
 static status_t written(const struct db_rows *rows, struct azure_written *out)
@@ -276,9 +255,7 @@ status_t db_azure_patch(struct db *db, arena_t *a, struct caller *caller, const 
 	struct db_args p;
 	struct db_rows rows;
 	struct azure_secrets secrets;
-	db_args_init(&p, a);
-	add_service(&p, svc);
-	db_arg_text(&p, name);
+	db_args_fmt(&p, a, "tttt", SERVICE(svc), name);
 	status_t st = db_txn_open(db, a, caller, DB_STMT_AZURE_GET_LOCKED, &p, &rows);
 	if (st != ST_OK)
 		return st;
@@ -311,13 +288,9 @@ status_t db_azure_put(struct db *db, arena_t *a, struct caller *caller, const st
 status_t db_azure_delete(struct db *db, arena_t *a, struct caller *caller, const struct azure_service *svc,
 			 const char *name, int expected, int *deleted)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	add_service(&p, svc);
-	db_arg_text(&p, name);
-	add_expected(&p, expected);
-	status_t st = db_run(db, a, caller, DB_STMT_AZURE_DELETE, &p, &rows);
+	status_t st = db_call(db, a, caller, DB_STMT_AZURE_DELETE, &rows, "ttttt", SERVICE(svc), name,
+			      expected_text(a, expected));
 	if (st == ST_OK)
 		*deleted = db_bool(&rows, 0, "deleted");
 	return st;

@@ -4,6 +4,7 @@
 #ifndef AUTHZD_DB_INTERNAL_H
 #define AUTHZD_DB_INTERNAL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,6 +60,19 @@ const unsigned char *db_bytes(arena_t *a, const struct db_rows *rows, int i, con
  * connection is lost. caller may be NULL (the service itself). */
 status_t db_run(struct db *db, arena_t *a, struct caller *caller, enum db_stmt_id id,
 		const struct db_args *args, struct db_rows *out);
+/* db_run with the arguments described by fmt, one letter each (cf. printf):
+ *   t  text                 const char *          (NULL: SQL NULL)
+ *   i  integer              int64_t               (cast narrower values)
+ *   b  boolean              int
+ *   h  SHA-256 digest       const unsigned char * (32 bytes, binary; NULL: SQL NULL)
+ *   j  JSON                 json_t *              (the reference is taken; NULL: SQL NULL)
+ *   a  text array           const char *const *, size_t
+ * e.g. db_call(db, a, caller, DB_STMT_SCOPE_DELETE, NULL, "ii", server_id, scope_id). */
+status_t db_call(struct db *db, arena_t *a, struct caller *caller, enum db_stmt_id id, struct db_rows *out,
+		 const char *fmt, ...);
+/* The same for the arguments alone, into p. */
+void db_args_fmt(struct db_args *p, arena_t *a, const char *fmt, ...);
+
 /* A write that must read first under a lock (read, decide in C, write back): db_txn_open
  * runs BEGIN, the caller's statement and the read in one flight and leaves the transaction
  * open (rolled back on failure); db_txn_commit sends the write and COMMIT in one flight;

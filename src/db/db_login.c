@@ -18,16 +18,10 @@ status_t db_management_token_issue(struct db *db, arena_t *a, const char *client
 				   const unsigned char refresh_hash[CRYPTO_SHA256_LEN], int default_ttl,
 				   struct management_token *out)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	db_arg_text(&p, client_id);
-	db_arg_bytes(&p, secret_hash, CRYPTO_SHA256_LEN);
-	db_arg_bytes(&p, token_hash, CRYPTO_SHA256_LEN);
-	db_arg_bytes(&p, refresh_hash, CRYPTO_SHA256_LEN);
-	db_arg_int(&p, default_ttl);
 	memset(out, 0, sizeof(*out));
-	status_t st = db_run(db, a, NULL, DB_STMT_MANAGEMENT_TOKEN_ISSUE, &p, &rows);
+	status_t st = db_call(db, a, NULL, DB_STMT_MANAGEMENT_TOKEN_ISSUE, &rows, "thhhi", client_id, secret_hash,
+			      token_hash, refresh_hash, (int64_t)default_ttl);
 	if (st != ST_OK)
 		return st;
 	out->outcome = outcome_of(db_text(&rows, 0, "outcome"));
@@ -43,13 +37,9 @@ status_t db_management_token_revoke(struct db *db, arena_t *a, const char *clien
 				    const unsigned char token_hash[CRYPTO_SHA256_LEN], enum login_outcome *outcome,
 				    int *retry_after)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	db_arg_text(&p, client_id);
-	db_arg_bytes(&p, secret_hash, CRYPTO_SHA256_LEN);
-	db_arg_bytes(&p, token_hash, CRYPTO_SHA256_LEN);
-	status_t st = db_run(db, a, NULL, DB_STMT_MANAGEMENT_TOKEN_REVOKE, &p, &rows);
+	status_t st = db_call(db, a, NULL, DB_STMT_MANAGEMENT_TOKEN_REVOKE, &rows, "thh", client_id, secret_hash,
+			      token_hash);
 	if (st != ST_OK)
 		return st;
 	*outcome = outcome_of(db_text(&rows, 0, "outcome"));
@@ -60,13 +50,9 @@ status_t db_management_token_revoke(struct db *db, arena_t *a, const char *clien
 status_t db_vedauth_lookup(struct db *db, arena_t *a, struct caller *caller, const char *client_id,
 			   const char *username, struct vedauth_login *out)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	db_arg_text(&p, client_id);
-	db_arg_text(&p, username);
 	memset(out, 0, sizeof(*out));
-	status_t st = db_run(db, a, caller, DB_STMT_VEDAUTH_LOOKUP, &p, &rows);
+	status_t st = db_call(db, a, caller, DB_STMT_VEDAUTH_LOOKUP, &rows, "tt", client_id, username);
 	if (st != ST_OK)
 		return st;
 	if (rows.n != 1)
@@ -86,10 +72,7 @@ status_t db_vedauth_lookup(struct db *db, arena_t *a, struct caller *caller, con
 
 status_t db_vedauth_failed(struct db *db, arena_t *a, struct caller *caller, const char *username)
 {
-	struct db_args p;
-	db_args_init(&p, a);
-	db_arg_text(&p, username);
-	return db_run(db, a, caller, DB_STMT_VEDAUTH_FAILED, &p, NULL);
+	return db_call(db, a, caller, DB_STMT_VEDAUTH_FAILED, NULL, "t", username);
 }
 
 static void read_tokens(const struct db_rows *rows, struct vedauth_tokens *out)
@@ -105,17 +88,14 @@ static void read_tokens(const struct db_rows *rows, struct vedauth_tokens *out)
 	}
 }
 
-/* Runs a statement that returns one row of token times (or none: ST_NOT_FOUND). */
-static status_t tokens(struct db *db, arena_t *a, struct caller *caller, enum db_stmt_id id,
-		       const struct db_args *p, struct vedauth_tokens *out)
+/* A result of one row of token times (or none: ST_NOT_FOUND), into out. */
+static status_t tokens(status_t st, const struct db_rows *rows, struct vedauth_tokens *out)
 {
-	struct db_rows rows;
-	status_t st = db_run(db, a, caller, id, p, &rows);
 	if (st != ST_OK)
 		return st;
-	if (rows.n != 1)
+	if (rows->n != 1)
 		return ST_NOT_FOUND;
-	read_tokens(&rows, out);
+	read_tokens(rows, out);
 	return ST_OK;
 }
 
@@ -124,17 +104,11 @@ status_t db_vedauth_grant(struct db *db, arena_t *a, struct caller *caller, cons
 			  const unsigned char access_hash[CRYPTO_SHA256_LEN], const unsigned char *refresh_hash,
 			  struct vedauth_tokens *out)
 {
-	struct db_args p;
-	db_args_init(&p, a);
-	db_arg_int(&p, who->app_id);
-	db_arg_int(&p, who->identity_id);
-	db_arg_text(&p, username);
-	db_arg_text(&p, scope);
-	db_arg_text_array(&p, scope_names, nnames);
-	db_arg_bytes(&p, access_hash, CRYPTO_SHA256_LEN);
-	db_arg_bytes(&p, refresh_hash, CRYPTO_SHA256_LEN);
+	struct db_rows rows;
 	memset(out, 0, sizeof(*out));
-	return tokens(db, a, caller, DB_STMT_VEDAUTH_GRANT, &p, out);
+	status_t st = db_call(db, a, caller, DB_STMT_VEDAUTH_GRANT, &rows, "iittahh", who->app_id, who->identity_id,
+			      username, scope, scope_names, nnames, access_hash, refresh_hash);
+	return tokens(st, &rows, out);
 }
 
 status_t db_vedauth_refresh(struct db *db, arena_t *a, struct caller *caller, const char *client_id,
@@ -142,29 +116,21 @@ status_t db_vedauth_refresh(struct db *db, arena_t *a, struct caller *caller, co
 			    const unsigned char access_hash[CRYPTO_SHA256_LEN],
 			    const unsigned char new_refresh_hash[CRYPTO_SHA256_LEN], struct vedauth_tokens *out)
 {
-	struct db_args p;
-	db_args_init(&p, a);
-	db_arg_text(&p, client_id);
-	db_arg_bytes(&p, refresh_hash, CRYPTO_SHA256_LEN);
-	db_arg_bytes(&p, access_hash, CRYPTO_SHA256_LEN);
-	db_arg_bytes(&p, new_refresh_hash, CRYPTO_SHA256_LEN);
-	return tokens(db, a, caller, DB_STMT_VEDAUTH_REFRESH, &p, out);
+	struct db_rows rows;
+	status_t st = db_call(db, a, caller, DB_STMT_VEDAUTH_REFRESH, &rows, "thhh", client_id, refresh_hash,
+			      access_hash, new_refresh_hash);
+	return tokens(st, &rows, out);
 }
 
 status_t db_vedauth_verify(struct db *db, arena_t *a, struct caller *caller,
 			   const unsigned char access_hash[CRYPTO_SHA256_LEN], struct vedauth_tokens *out)
 {
-	struct db_args p;
-	db_args_init(&p, a);
-	db_arg_bytes(&p, access_hash, CRYPTO_SHA256_LEN);
-	return tokens(db, a, caller, DB_STMT_VEDAUTH_VERIFY, &p, out);
+	struct db_rows rows;
+	return tokens(db_call(db, a, caller, DB_STMT_VEDAUTH_VERIFY, &rows, "h", access_hash), &rows, out);
 }
 
 status_t db_vedauth_revoke(struct db *db, arena_t *a, struct caller *caller,
 			   const unsigned char access_hash[CRYPTO_SHA256_LEN])
 {
-	struct db_args p;
-	db_args_init(&p, a);
-	db_arg_bytes(&p, access_hash, CRYPTO_SHA256_LEN);
-	return db_run(db, a, caller, DB_STMT_VEDAUTH_REVOKE, &p, NULL);
+	return db_call(db, a, caller, DB_STMT_VEDAUTH_REVOKE, NULL, "h", access_hash);
 }

@@ -8,19 +8,11 @@
 
 #include "db/db_internal.h"
 
-static void server_args(struct db_args *p, arena_t *a, int64_t server_id)
-{
-	db_args_init(p, a);
-	db_arg_int(p, server_id);
-}
-
 /* A child list: ST_NOT_FOUND without the server; *n counts the rows with a child. */
 static status_t children(struct db *db, arena_t *a, struct caller *caller, enum db_stmt_id id,
 			 int64_t server_id, const char *child_col, struct db_rows *rows, size_t *n)
 {
-	struct db_args p;
-	server_args(&p, a, server_id);
-	status_t st = db_run(db, a, caller, id, &p, rows);
+	status_t st = db_call(db, a, caller, id, rows, "i", server_id);
 	if (st != ST_OK)
 		return st;
 	if (rows->n == 0)
@@ -45,51 +37,28 @@ status_t db_scope_list(struct db *db, arena_t *a, struct caller *caller, int64_t
 	return ST_OK;
 }
 
-/* A write whose result is the id it touched. */
-static status_t write_id(struct db *db, arena_t *a, struct caller *caller, enum db_stmt_id id,
-			 struct db_args *p, const char *col, int64_t *out)
+/* A write's result: the id it wrote. */
+static status_t written_id(status_t st, const struct db_rows *rows, int64_t *id)
 {
-	struct db_rows rows;
-	status_t st = db_run(db, a, caller, id, p, &rows);
-	if (st == ST_OK && out != NULL)
-		*out = db_int(&rows, 0, col);
+	if (st == ST_OK)
+		*id = db_int(rows, 0, "id");
 	return st;
 }
 
-status_t db_scope_insert(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
-			 const struct scope *s, int64_t *id)
+status_t db_scope_write(struct db *db, arena_t *a, struct caller *caller, int64_t server_id, int create,
+			struct scope *s)
 {
-	struct db_args p;
-	server_args(&p, a, server_id);
-	db_arg_text(&p, s->value);
-	db_arg_text(&p, s->description);
-	return write_id(db, a, caller, DB_STMT_SCOPE_CREATE, &p, "id", id);
-}
-
-status_t db_scope_update(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
-			 const struct scope *s)
-{
-	struct db_args p;
-	server_args(&p, a, server_id);
-	db_arg_int(&p, s->id);
-	db_arg_text(&p, s->value);
-	db_arg_text(&p, s->description);
-	return write_id(db, a, caller, DB_STMT_SCOPE_UPDATE, &p, "id", NULL);
-}
-
-/* A child's removal: (server, child id). */
-static status_t remove_child(struct db *db, arena_t *a, struct caller *caller, enum db_stmt_id id,
-			     int64_t server_id, int64_t child)
-{
-	struct db_args p;
-	server_args(&p, a, server_id);
-	db_arg_int(&p, child);
-	return write_id(db, a, caller, id, &p, NULL, NULL);
+	struct db_rows rows;
+	status_t st = create ? db_call(db, a, caller, DB_STMT_SCOPE_CREATE, &rows, "itt", server_id, s->value,
+				       s->description)
+			     : db_call(db, a, caller, DB_STMT_SCOPE_UPDATE, &rows, "iitt", server_id, s->id, s->value,
+				       s->description);
+	return written_id(st, &rows, &s->id);
 }
 
 status_t db_scope_delete(struct db *db, arena_t *a, struct caller *caller, int64_t server_id, int64_t id)
 {
-	return remove_child(db, a, caller, DB_STMT_SCOPE_DELETE, server_id, id);
+	return db_call(db, a, caller, DB_STMT_SCOPE_DELETE, NULL, "ii", server_id, id);
 }
 
 static int tri(const struct db_rows *rows, int i, const char *col)
@@ -151,28 +120,18 @@ static json_t *claim_doc(const struct claim *c)
 	return d;
 }
 
-status_t db_claim_insert(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
-			 const struct claim *c, int64_t *id)
+status_t db_claim_write(struct db *db, arena_t *a, struct caller *caller, int64_t server_id, int create,
+			struct claim *c)
 {
-	struct db_args p;
-	server_args(&p, a, server_id);
-	db_arg_json(&p, claim_doc(c));
-	return write_id(db, a, caller, DB_STMT_CLAIM_CREATE, &p, "id", id);
-}
-
-status_t db_claim_update(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
-			 const struct claim *c)
-{
-	struct db_args p;
-	server_args(&p, a, server_id);
-	db_arg_int(&p, c->id);
-	db_arg_json(&p, claim_doc(c));
-	return write_id(db, a, caller, DB_STMT_CLAIM_UPDATE, &p, "id", NULL);
+	struct db_rows rows;
+	status_t st = create ? db_call(db, a, caller, DB_STMT_CLAIM_CREATE, &rows, "ij", server_id, claim_doc(c))
+			     : db_call(db, a, caller, DB_STMT_CLAIM_UPDATE, &rows, "iij", server_id, c->id, claim_doc(c));
+	return written_id(st, &rows, &c->id);
 }
 
 status_t db_claim_delete(struct db *db, arena_t *a, struct caller *caller, int64_t server_id, int64_t id)
 {
-	return remove_child(db, a, caller, DB_STMT_CLAIM_DELETE, server_id, id);
+	return db_call(db, a, caller, DB_STMT_CLAIM_DELETE, NULL, "ii", server_id, id);
 }
 
 status_t db_client_list(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
@@ -207,12 +166,7 @@ status_t db_client_set(struct db *db, arena_t *a, struct caller *caller, int64_t
 	json_t *ids = json_array();
 	for (size_t i = 0; i < nscopes; i++)
 		json_array_append_new(ids, json_integer(scope_ids[i]));
-	struct db_args p;
-	server_args(&p, a, server_id);
-	db_arg_int(&p, app_id);
-	db_arg_json(&p, ids);
-	db_arg_bool(&p, create);
-	status_t st = write_id(db, a, caller, DB_STMT_CLIENT_SET, &p, NULL, NULL);
+	status_t st = db_call(db, a, caller, DB_STMT_CLIENT_SET, NULL, "iijb", server_id, app_id, ids, create);
 	if (st == ST_INVALID && db_error_detail(db) != NULL)
 		*bad_scope = strtoll(db_error_detail(db), NULL, 10);
 	return st;
@@ -220,5 +174,5 @@ status_t db_client_set(struct db *db, arena_t *a, struct caller *caller, int64_t
 
 status_t db_client_remove(struct db *db, arena_t *a, struct caller *caller, int64_t server_id, int64_t app_id)
 {
-	return remove_child(db, a, caller, DB_STMT_CLIENT_REMOVE, server_id, app_id);
+	return db_call(db, a, caller, DB_STMT_CLIENT_REMOVE, NULL, "ii", server_id, app_id);
 }

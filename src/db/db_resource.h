@@ -16,18 +16,16 @@
  * ST_CONFLICT: the value or name is taken on that server. */
 status_t db_scope_list(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
 		       struct scope **out, size_t *n);
-status_t db_scope_insert(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
-			 const struct scope *s, int64_t *id);
-status_t db_scope_update(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
-			 const struct scope *s);
+/* Creates s on the server (create: s->id gets the new id) or replaces scope s->id. */
+status_t db_scope_write(struct db *db, arena_t *a, struct caller *caller, int64_t server_id, int create,
+			struct scope *s);
 status_t db_scope_delete(struct db *db, arena_t *a, struct caller *caller, int64_t server_id, int64_t id);
 
 status_t db_claim_list(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
 		       struct claim **out, size_t *n);
-status_t db_claim_insert(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
-			 const struct claim *c, int64_t *id);
-status_t db_claim_update(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
-			 const struct claim *c);
+/* Creates c on the server (create: c->id gets the new id) or replaces claim c->id. */
+status_t db_claim_write(struct db *db, arena_t *a, struct caller *caller, int64_t server_id, int create,
+			struct claim *c);
 status_t db_claim_delete(struct db *db, arena_t *a, struct caller *caller, int64_t server_id, int64_t id);
 
 struct client_app {

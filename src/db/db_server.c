@@ -42,11 +42,8 @@ static status_t row_to_server(arena_t *a, const struct db_rows *rows, int i, str
 status_t db_server_insert(struct db *db, arena_t *a, struct caller *caller, const struct server *s,
 			  int64_t *id)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	db_arg_json(&p, server_doc(s));
-	status_t st = db_run(db, a, caller, DB_STMT_SERVER_CREATE, &p, &rows);
+	status_t st = db_call(db, a, caller, DB_STMT_SERVER_CREATE, &rows, "j", server_doc(s));
 	if (st == ST_OK)
 		*id = db_int(&rows, 0, "id");
 	return st;
@@ -54,20 +51,13 @@ status_t db_server_insert(struct db *db, arena_t *a, struct caller *caller, cons
 
 status_t db_server_update(struct db *db, arena_t *a, struct caller *caller, const struct server *s)
 {
-	struct db_args p;
-	db_args_init(&p, a);
-	db_arg_int(&p, s->id);
-	db_arg_json(&p, server_doc(s));
-	return db_run(db, a, caller, DB_STMT_SERVER_REPLACE, &p, NULL);
+	return db_call(db, a, caller, DB_STMT_SERVER_REPLACE, NULL, "ij", s->id, server_doc(s));
 }
 
 status_t db_server_get(struct db *db, arena_t *a, struct caller *caller, int64_t id, struct server *out)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	db_arg_int(&p, id);
-	status_t st = db_run(db, a, caller, DB_STMT_SERVER_GET, &p, &rows);
+	status_t st = db_call(db, a, caller, DB_STMT_SERVER_GET, &rows, "i", id);
 	if (st != ST_OK)
 		return st;
 	return rows.n == 1 ? row_to_server(a, &rows, 0, out) : ST_NOT_FOUND;
@@ -76,12 +66,8 @@ status_t db_server_get(struct db *db, arena_t *a, struct caller *caller, int64_t
 status_t db_server_list(struct db *db, arena_t *a, struct caller *caller, const char *name_part,
 			int limit, struct server **out, size_t *n)
 {
-	struct db_args p;
 	struct db_rows rows;
-	db_args_init(&p, a);
-	db_arg_text(&p, name_part);
-	db_arg_int(&p, limit);
-	status_t st = db_run(db, a, caller, DB_STMT_SERVER_LIST, &p, &rows);
+	status_t st = db_call(db, a, caller, DB_STMT_SERVER_LIST, &rows, "ti", name_part, (int64_t)limit);
 	if (st != ST_OK)
 		return st;
 	*out = arena_alloc(a, (size_t)(rows.n ? rows.n : 1) * sizeof(struct server));
@@ -93,8 +79,5 @@ status_t db_server_list(struct db *db, arena_t *a, struct caller *caller, const 
 
 status_t db_server_delete(struct db *db, arena_t *a, struct caller *caller, int64_t id)
 {
-	struct db_args p;
-	db_args_init(&p, a);
-	db_arg_int(&p, id);
-	return db_run(db, a, caller, DB_STMT_SERVER_DELETE, &p, NULL);
+	return db_call(db, a, caller, DB_STMT_SERVER_DELETE, NULL, "i", id);
 }

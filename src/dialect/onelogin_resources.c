@@ -61,39 +61,39 @@ static status_t scope_from_body(struct request *r, struct scope *s)
 	return scope_validate(s, &r->err);
 }
 
-status_t onelogin_scope_create(struct request *r)
+/* POST and PUT answer alike: 200 {"id":N}. */
+static status_t scope_write(struct request *r, int create)
 {
 	struct scope s;
-	int64_t id = 0;
 	status_t st = scope_from_body(r, &s);
 	if (st != ST_OK)
 		return st;
-	st = db_scope_insert(r->svc->db, r->arena, &r->caller, server_id(r), &s, &id);
-	if (st != ST_OK)
-		return taken(r, st, "value");
-	return onelogin_reply_id(r, 200, id);
+	s.id = create ? 0 : child_id(r);
+	st = db_scope_write(r->svc->db, r->arena, &r->caller, server_id(r), create, &s);
+	return st != ST_OK ? taken(r, st, "value") : onelogin_reply_id(r, 200, s.id);
+}
+
+status_t onelogin_scope_create(struct request *r)
+{
+	return scope_write(r, 1);
 }
 
 status_t onelogin_scope_update(struct request *r)
 {
-	struct scope s;
-	status_t st = scope_from_body(r, &s);
-	if (st != ST_OK)
-		return st;
-	s.id = child_id(r);
-	st = db_scope_update(r->svc->db, r->arena, &r->caller, server_id(r), &s);
-	if (st != ST_OK)
-		return taken(r, st, "value");
-	return onelogin_reply_id(r, 200, s.id);
+	return scope_write(r, 0);
+}
+
+/* A child's DELETE: 204, empty. */
+static status_t deleted(struct request *r, status_t st)
+{
+	if (st == ST_OK)
+		http_reply_empty(r, 204);
+	return st;
 }
 
 status_t onelogin_scope_delete(struct request *r)
 {
-	status_t st = db_scope_delete(r->svc->db, r->arena, &r->caller, server_id(r), child_id(r));
-	if (st != ST_OK)
-		return st;
-	http_reply_empty(r, 204);
-	return ST_OK;
+	return deleted(r, db_scope_delete(r->svc->db, r->arena, &r->caller, server_id(r), child_id(r)));
 }
 
 /* ---- claims ------------------------------------------------------------------------ */
@@ -160,39 +160,30 @@ static status_t claim_from_body(struct request *r, struct claim *c)
 	return claim_validate(c, &r->err);
 }
 
-status_t onelogin_claim_create(struct request *r)
+static status_t claim_write(struct request *r, int create)
 {
 	struct claim c;
-	int64_t id = 0;
 	status_t st = claim_from_body(r, &c);
 	if (st != ST_OK)
 		return st;
-	st = db_claim_insert(r->svc->db, r->arena, &r->caller, server_id(r), &c, &id);
-	if (st != ST_OK)
-		return taken(r, st, "name");
-	return onelogin_reply_id(r, 200, id);
+	c.id = create ? 0 : child_id(r);
+	st = db_claim_write(r->svc->db, r->arena, &r->caller, server_id(r), create, &c);
+	return st != ST_OK ? taken(r, st, "name") : onelogin_reply_id(r, 200, c.id);
+}
+
+status_t onelogin_claim_create(struct request *r)
+{
+	return claim_write(r, 1);
 }
 
 status_t onelogin_claim_update(struct request *r)
 {
-	struct claim c;
-	status_t st = claim_from_body(r, &c);
-	if (st != ST_OK)
-		return st;
-	c.id = child_id(r);
-	st = db_claim_update(r->svc->db, r->arena, &r->caller, server_id(r), &c);
-	if (st != ST_OK)
-		return taken(r, st, "name");
-	return onelogin_reply_id(r, 200, c.id);
+	return claim_write(r, 0);
 }
 
 status_t onelogin_claim_delete(struct request *r)
 {
-	status_t st = db_claim_delete(r->svc->db, r->arena, &r->caller, server_id(r), child_id(r));
-	if (st != ST_OK)
-		return st;
-	http_reply_empty(r, 204);
-	return ST_OK;
+	return deleted(r, db_claim_delete(r->svc->db, r->arena, &r->caller, server_id(r), child_id(r)));
 }
 
 /* ---- client apps ------------------------------------------------------------------- */
@@ -268,9 +259,5 @@ status_t onelogin_client_update(struct request *r)
 
 status_t onelogin_client_delete(struct request *r)
 {
-	status_t st = db_client_remove(r->svc->db, r->arena, &r->caller, server_id(r), child_id(r));
-	if (st != ST_OK)
-		return st;
-	http_reply_empty(r, 204);
-	return ST_OK;
+	return deleted(r, db_client_remove(r->svc->db, r->arena, &r->caller, server_id(r), child_id(r)));
 }

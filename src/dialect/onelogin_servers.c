@@ -69,37 +69,36 @@ static status_t parse_and_validate(struct request *r, struct server *s)
 	return server_validate(s, SERVER_API, &r->err);
 }
 
-status_t onelogin_server_create(struct request *r)
+/* POST creates (201) and PUT replaces (200); both answer {"id":N}. An id that cannot exist
+ * (0) still goes to the database: the token is checked first, so a bad token answers 401
+ * whatever the id. */
+static status_t server_write(struct request *r, int create)
 {
 	struct server s;
-	int64_t id = 0;
 	status_t st = parse_and_validate(r, &s);
 	if (st != ST_OK)
 		return st;
-	/* OneLogin API authorization servers issue client-credentials tokens */
-	static const char *grants[] = { "client_credentials" };
-	s.grant_types.items = grants;
-	s.grant_types.n = 1;
-	st = db_server_insert(r->svc->db, r->arena, &r->caller, &s, &id);
-	if (st != ST_OK)
-		return st;
-	return onelogin_reply_id(r, 201, id);
+	if (create) {
+		/* OneLogin API authorization servers issue client-credentials tokens */
+		static const char *grants[] = { "client_credentials" };
+		s.grant_types.items = grants;
+		s.grant_types.n = 1;
+		st = db_server_insert(r->svc->db, r->arena, &r->caller, &s, &s.id);
+	} else {
+		s.id = onelogin_parse_id(r->params[0]);
+		st = db_server_update(r->svc->db, r->arena, &r->caller, &s);
+	}
+	return st != ST_OK ? st : onelogin_reply_id(r, create ? 201 : 200, s.id);
+}
+
+status_t onelogin_server_create(struct request *r)
+{
+	return server_write(r, 1);
 }
 
 status_t onelogin_server_update(struct request *r)
 {
-	struct server s;
-	/* An id that cannot exist (0) still goes to the database: the token is checked
-	 * first, so a bad token answers 401 whatever the id. */
-	int64_t id = onelogin_parse_id(r->params[0]);
-	status_t st = parse_and_validate(r, &s);
-	if (st != ST_OK)
-		return st;
-	s.id = id;
-	st = db_server_update(r->svc->db, r->arena, &r->caller, &s);
-	if (st != ST_OK)
-		return st;
-	return onelogin_reply_id(r, 200, id);
+	return server_write(r, 0);
 }
 
 status_t onelogin_server_get(struct request *r)

@@ -252,6 +252,22 @@ status_t venafi_op_enumerate_applications(struct request *r, json_t *body)
 	return reply_apps(r, "Applications", list, n);
 }
 
+/* A call on one application: its Result (2 when the tenant has no such application), or
+ * the HTTP-level failure. body NULL answers {} on success. */
+static status_t on_app(struct request *r, status_t st, const char *id, json_t *body)
+{
+	if (st == ST_NOT_FOUND) {
+		json_decref(body);
+		return not_found(r, id);
+	}
+	if (st != ST_OK) {
+		json_decref(body);
+		return st;
+	}
+	venafi_reply_result(r, body, VR_SUCCESS, NULL);
+	return ST_OK;
+}
+
 status_t venafi_op_update_application(struct request *r, json_t *body)
 {
 	json_t *app = json_object_get(body, "Application");
@@ -260,13 +276,8 @@ status_t venafi_op_update_application(struct request *r, json_t *body)
 	struct application a;
 	if (read_app(r, app, "ID", &a) != 0)
 		return ST_OK;
-	status_t st = db_application_update(r->svc->db, r->arena, &r->caller, 0, &a, APPLICATION_ALL_FIELDS);
-	if (st == ST_NOT_FOUND)
-		return not_found(r, a.client_id);
-	if (st != ST_OK)
-		return st;
-	venafi_reply_result(r, NULL, VR_SUCCESS, NULL);
-	return ST_OK;
+	const char *id = a.client_id;
+	return on_app(r, db_application_update(r->svc->db, r->arena, &r->caller, 0, &a, APPLICATION_ALL_FIELDS), id, NULL);
 }
 
 status_t venafi_op_delete_application(struct request *r, json_t *body)
@@ -275,13 +286,7 @@ status_t venafi_op_delete_application(struct request *r, json_t *body)
 	const char *id = rd_string(&rd, "ApplicationId", 1);
 	if (rd.error != NULL)
 		return invalid(r, rd.error);
-	status_t st = db_application_delete(r->svc->db, r->arena, &r->caller, 0, id);
-	if (st == ST_NOT_FOUND)
-		return not_found(r, id);
-	if (st != ST_OK)
-		return st;
-	venafi_reply_result(r, NULL, VR_SUCCESS, NULL);
-	return ST_OK;
+	return on_app(r, db_application_delete(r->svc->db, r->arena, &r->caller, 0, id), id, NULL);
 }
 
 status_t venafi_op_grant_count(struct request *r, json_t *body)
@@ -294,12 +299,7 @@ status_t venafi_op_grant_count(struct request *r, json_t *body)
 	size_t n;
 	long total = 0;
 	status_t st = db_application_grants(r->svc->db, r->arena, &r->caller, id, 0, 0, &list, &n, &total);
-	if (st == ST_NOT_FOUND)
-		return not_found(r, id);
-	if (st != ST_OK)
-		return st;
-	venafi_reply_result(r, json_pack("{s:i}", "Count", (int)total), VR_SUCCESS, NULL);
-	return ST_OK;
+	return on_app(r, st, id, st == ST_OK ? json_pack("{s:i}", "Count", (int)total) : NULL);
 }
 
 status_t venafi_op_get_scopes(struct request *r, json_t *body)
@@ -329,10 +329,8 @@ status_t venafi_op_enumerate_grants(struct request *r, json_t *body)
 	size_t n;
 	long total;
 	status_t st = db_application_grants(r->svc->db, r->arena, &r->caller, id, start, count, &list, &n, &total);
-	if (st == ST_NOT_FOUND)
-		return not_found(r, id);
 	if (st != ST_OK)
-		return st;
+		return on_app(r, st, id, NULL);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}",
@@ -352,11 +350,5 @@ status_t venafi_op_revoke_grants(struct request *r, json_t *body)
 	if (rd.error != NULL)
 		return invalid(r, rd.error);
 	long revoked = 0;
-	status_t st = db_application_revoke_grants(r->svc->db, r->arena, &r->caller, id, &revoked);
-	if (st == ST_NOT_FOUND)
-		return not_found(r, id);
-	if (st != ST_OK)
-		return st;
-	venafi_reply_result(r, NULL, VR_SUCCESS, NULL);
-	return ST_OK;
+	return on_app(r, db_application_revoke_grants(r->svc->db, r->arena, &r->caller, id, &revoked), id, NULL);
 }
