@@ -119,9 +119,9 @@ static int tenants_list(struct ctx *c, int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		json_t *hosts = json_array();
 		const char *joined = "";
-		for (size_t h = 0; h < list[i].nhosts; h++) {
-			json_array_append_new(hosts, json_string(list[i].hosts[h]));
-			joined = arena_sprintf(c->a, "%s%s%s", joined, h ? "," : "", list[i].hosts[h]);
+		for (size_t h = 0; h < list[i].hosts.n; h++) {
+			json_array_append_new(hosts, json_string(list[i].hosts.items[h]));
+			joined = arena_sprintf(c->a, "%s%s%s", joined, h ? "," : "", list[i].hosts.items[h]);
 		}
 		if (json)
 			json_array_append_new(arr, json_pack("{s:I,s:s,s:I,s:I,s:o,s:o}", "id", (json_int_t)list[i].id,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <CUnit/CUnit.h>
 #include <curl/curl.h>
 #include <libpq-fe.h>
 
@@ -179,6 +180,20 @@ int tc_call_with(CURL *h, const char *base, const char *method, const char *path
 int tc_json(const char *method, const char *path, const char *body, struct http_resp *out)
 {
 	return tc_call(NULL, method, path, "application/json", body, NULL, out);
+}
+
+void tc_expect_at(const char *file, int line, const char *method, const char *path, const char *body,
+		  long status, const char *expect)
+{
+	struct http_resp r;
+	int rc = body ? tc_json(method, path, body, &r) : tc_call(NULL, method, path, NULL, NULL, NULL, &r);
+	int ok = rc == 0 && r.status == status && (expect == NULL || (r.body && strcmp(r.body, expect) == 0));
+	if (!ok)
+		fprintf(stderr, "\n    %s:%d: %s %s: got %ld <%s>\n    expected %ld <%s>\n", file, line, method, path,
+			rc == 0 ? r.status : -1L, rc == 0 && r.body ? r.body : "(none)", status, expect ? expect : "*");
+	CU_assertImplementation(ok, (unsigned)line, "TC_EXPECT", file, "", CU_FALSE);
+	if (rc == 0)
+		tc_resp_free(&r);
 }
 
 void tc_resp_free(struct http_resp *r)

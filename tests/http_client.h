@@ -28,6 +28,12 @@ int tc_call_with(CURL *h, const char *base, const char *method, const char *path
 /* JSON convenience: Content-Type application/json. */
 int tc_json(const char *method, const char *path, const char *body, struct http_resp *out);
 void tc_resp_free(struct http_resp *r);
+/* One call and its answer pinned: the status, and the exact body unless expect is NULL.
+ * A body goes as JSON; NULL sends none. Failures name the caller's line. */
+#define TC_EXPECT(method, path, body, status, expect) \
+	tc_expect_at(__FILE__, __LINE__, (method), (path), (body), (status), (expect))
+void tc_expect_at(const char *file, int line, const char *method, const char *path, const char *body,
+		  long status, const char *expect);
 /* The value of response header name (case-insensitive) in a static buffer, or NULL. */
 const char *tc_header(const struct http_resp *r, const char *name);
 

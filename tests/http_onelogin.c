@@ -190,9 +190,7 @@ static void test_bad_requests_400(void)
 			   "\"name\":\"BadRequestError\"}");
 	tc_resp_free(&r);
 
-	tc_call(NULL, "POST", BASE, NULL, NULL, NULL, &r);
-	CU_ASSERT_EQUAL(r.status, 400);
-	tc_resp_free(&r);
+	TC_EXPECT("POST", BASE, NULL, 400, NULL);
 
 	tc_json("POST", BASE, "{\"name\":\"x\",\"configuration\":{\"audiences\":[1]}}", &r);
 	CU_ASSERT_EQUAL(r.status, 400);
@@ -200,9 +198,7 @@ static void test_bad_requests_400(void)
 			   "\"statusCode\":400,\"name\":\"BadRequestError\"}");
 	tc_resp_free(&r);
 
-	tc_json("POST", BASE, "\"just a string\"", &r);
-	CU_ASSERT_EQUAL(r.status, 400);
-	tc_resp_free(&r);
+	TC_EXPECT("POST", BASE, "\"just a string\"", 400, NULL);
 	CU_ASSERT_EQUAL(tc_sql_long(N_ALL, NULL, NULL, NULL), before);
 }
 
@@ -265,22 +261,12 @@ static void test_update_replaces(void)
 
 static void test_not_found(void)
 {
-	struct http_resp r;
 	static const char *const paths[] = { BASE "/999999", BASE "/abc", BASE "/0", BASE "/-1",
 					     BASE "/99999999999999999999" };
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		tc_call(NULL, "GET", paths[i], NULL, NULL, NULL, &r);
-		CU_ASSERT_EQUAL(r.status, 404);
-		ASSERT_STR(r.body, NOT_FOUND);
-		tc_resp_free(&r);
-		tc_json("PUT", paths[i], SEED_BODY, &r);
-		CU_ASSERT_EQUAL(r.status, 404);
-		ASSERT_STR(r.body, NOT_FOUND);
-		tc_resp_free(&r);
-		tc_call(NULL, "DELETE", paths[i], NULL, NULL, NULL, &r);
-		CU_ASSERT_EQUAL(r.status, 404);
-		ASSERT_STR(r.body, NOT_FOUND);
-		tc_resp_free(&r);
+		TC_EXPECT("GET", paths[i], NULL, 404, NOT_FOUND);
+		TC_EXPECT("PUT", paths[i], SEED_BODY, 404, NOT_FOUND);
+		TC_EXPECT("DELETE", paths[i], NULL, 404, NOT_FOUND);
 	}
 }
 
@@ -304,9 +290,7 @@ static void test_delete_cascades(void)
 				    " + (SELECT count(*) FROM server_audiences WHERE server_id = $1)"
 				    " + (SELECT count(*) FROM server_grant_types WHERE server_id = $1)",
 				    ids, NULL, NULL), 0);
-	tc_call(NULL, "DELETE", path, NULL, NULL, NULL, &r);
-	CU_ASSERT_EQUAL(r.status, 404);
-	tc_resp_free(&r);
+	TC_EXPECT("DELETE", path, NULL, 404, NULL);
 }
 
 static void test_method_not_allowed(void)
@@ -321,10 +305,7 @@ static void test_method_not_allowed(void)
 	CU_ASSERT_EQUAL(r.status, 405);
 	ASSERT_STR(tc_header(&r, "Allow"), "GET, POST");
 	tc_resp_free(&r);
-	tc_call(NULL, "GET", "/api/2/nothing_here", NULL, NULL, NULL, &r);
-	CU_ASSERT_EQUAL(r.status, 404);
-	ASSERT_STR(r.body, NOT_FOUND);
-	tc_resp_free(&r);
+	TC_EXPECT("GET", "/api/2/nothing_here", NULL, 404, NOT_FOUND);
 }
 
 /* A write that fails inside the database (here a CHECK on the third table the statement

@@ -311,19 +311,34 @@ static void test_bearer_spellings_and_garbage(void)
 	tc_set_token(admin_token);
 }
 
-static void test_read_all_cannot_write(void)
+/* A token of a new credential of tenant with scope (the caller frees it). */
+static char *token_for(const char *tenant, const char *scope)
 {
-	char id[33], secret[65], body[256], path[64];
-	CU_ASSERT_FATAL(tc_make_credential("tenant-a", "Read All", 0, id, secret, NULL) == 0);
+	char id[33], secret[65];
+	CU_ASSERT_FATAL(tc_make_credential(tenant, scope, 0, id, secret, NULL) == 0);
 	char *t = tc_fetch_token(id, secret);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-	snprintf(body, sizeof(body), SERVER_BODY, "scoped");
+	return t;
+}
+
+/* The admin creates a server from body; path gets its URL (64 bytes). */
+static long admin_server(const char *body, char *path)
+{
 	char *created = NULL;
 	CU_ASSERT_EQUAL(status_with(admin_token, "POST", BASE, body, &created), 201);
 	long sid = 0;
 	sscanf(created ? created : "", "{\"id\":%ld}", &sid);
 	free(created);
-	snprintf(path, sizeof(path), BASE "/%ld", sid);
+	snprintf(path, 64, BASE "/%ld", sid);
+	return sid;
+}
+
+static void test_read_all_cannot_write(void)
+{
+	char body[256], path[64];
+	char *t = token_for("tenant-a", "Read All");
+	snprintf(body, sizeof(body), SERVER_BODY, "scoped");
+	long sid = admin_server(body, path);
 	long before = tc_sql_long("SELECT count(*) FROM servers", NULL, NULL, NULL);
 
 	CU_ASSERT_EQUAL(status_with(t, "GET", BASE, NULL, NULL), 200);
@@ -344,17 +359,10 @@ static void test_read_all_cannot_write(void)
 /* Tenant B sees nothing of tenant A: every route answers exactly as for a missing id. */
 static void test_tenants_isolated(void)
 {
-	char id[33], secret[65], body[256], path[64], ids[32];
-	CU_ASSERT_FATAL(tc_make_credential("tenant-b", "Manage All", 0, id, secret, NULL) == 0);
-	char *b = tc_fetch_token(id, secret);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	char body[256], path[64], ids[32];
+	char *b = token_for("tenant-b", "Manage All");
 	snprintf(body, sizeof(body), SERVER_BODY, "tenant a private");
-	char *created = NULL;
-	CU_ASSERT_EQUAL(status_with(admin_token, "POST", BASE, body, &created), 201);
-	long sid = 0;
-	sscanf(created ? created : "", "{\"id\":%ld}", &sid);
-	free(created);
-	snprintf(path, sizeof(path), BASE "/%ld", sid);
+	long sid = admin_server(body, path);
 	snprintf(ids, sizeof(ids), "%ld", sid);
 
 	char *resp = NULL;
@@ -387,12 +395,7 @@ static void test_audit_trail(void)
 {
 	char body[256], path[64], ids[32];
 	snprintf(body, sizeof(body), SERVER_BODY, "audited");
-	char *created = NULL;
-	CU_ASSERT_EQUAL(status_with(admin_token, "POST", BASE, body, &created), 201);
-	long sid = 0;
-	sscanf(created ? created : "", "{\"id\":%ld}", &sid);
-	free(created);
-	snprintf(path, sizeof(path), BASE "/%ld", sid);
+	long sid = admin_server(body, path);
 	snprintf(ids, sizeof(ids), "%ld", sid);
 	CU_ASSERT_EQUAL(status_with(admin_token, "PUT", path,
 				    "{\"name\":\"audited 2\",\"description\":\"d\",\"configuration\":{\"resource_identifier\":"

@@ -14,14 +14,8 @@
 static void test_probes(void)
 {
 	struct http_resp r;
-	tc_call(NULL, "GET", "/healthz", NULL, NULL, NULL, &r);
-	CU_ASSERT_EQUAL(r.status, 200);
-	ASSERT_STR(r.body, "{\"status\":\"ok\"}");
-	tc_resp_free(&r);
-	tc_call(NULL, "GET", "/readyz", NULL, NULL, NULL, &r);
-	CU_ASSERT_EQUAL(r.status, 200);
-	ASSERT_STR(r.body, "{\"status\":\"ready\"}");
-	tc_resp_free(&r);
+	TC_EXPECT("GET", "/healthz", NULL, 200, "{\"status\":\"ok\"}");
+	TC_EXPECT("GET", "/readyz", NULL, 200, "{\"status\":\"ready\"}");
 	tc_call(NULL, "HEAD", "/healthz", NULL, NULL, NULL, &r);
 	CU_ASSERT_EQUAL(r.status, 200);
 	CU_ASSERT_EQUAL(r.body_len, 0);
@@ -32,10 +26,7 @@ static void test_probes(void)
 	ASSERT_STR(tc_header(&r, "Allow"), "GET, HEAD");
 	ASSERT_STR(r.body, "{\"message\":\"Method Not Allowed\",\"statusCode\":405}");
 	tc_resp_free(&r);
-	tc_call(NULL, "GET", "/no/such/path", NULL, NULL, NULL, &r);
-	CU_ASSERT_EQUAL(r.status, 404);
-	ASSERT_STR(r.body, "{\"message\":\"Not Found\",\"statusCode\":404}");
-	tc_resp_free(&r);
+	TC_EXPECT("GET", "/no/such/path", NULL, 404, "{\"message\":\"Not Found\",\"statusCode\":404}");
 }
 
 static void test_body_cap_413(void)
@@ -48,10 +39,7 @@ static void test_body_cap_413(void)
 	big[n - 1] = '}';
 	big[n] = '\0';
 	long before = tc_sql_long("SELECT count(*) FROM servers", NULL, NULL, NULL);
-	tc_json("POST", "/api/2/api_authorizations", big, &r);
-	CU_ASSERT_EQUAL(r.status, 413);
-	ASSERT_STR(r.body, "{\"message\":\"Payload Too Large\",\"statusCode\":413,\"name\":\"PayloadTooLargeError\"}");
-	tc_resp_free(&r);
+	TC_EXPECT("POST", "/api/2/api_authorizations", big, 413, "{\"message\":\"Payload Too Large\",\"statusCode\":413,\"name\":\"PayloadTooLargeError\"}");
 	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM servers", NULL, NULL, NULL), before);
 	/* just under the cap is read and judged on its content */
 	big[1024 * 1024 - 2] = '}';
@@ -95,9 +83,7 @@ static void test_database_connection_lost(void)
 	CU_ASSERT_EQUAL(other, 0);
 	sleep_ms(300);     /* past the reconnect back-off */
 	for (int i = 0; i < 10; i++) {
-		tc_call(NULL, "GET", "/readyz", NULL, NULL, NULL, &r);
-		CU_ASSERT_EQUAL(r.status, 200);
-		tc_resp_free(&r);
+		TC_EXPECT("GET", "/readyz", NULL, 200, NULL);
 	}
 	CU_ASSERT(tc_sql_long("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'authzd'",
 			      NULL, NULL, NULL) >= 1);

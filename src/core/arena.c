@@ -163,3 +163,17 @@ size_t arena_bytes_used(const arena_t *a)
 		n += b->used;
 	return n;
 }
+
+void arena_reserve(arena_t *a, char **buf, size_t *cap, size_t len, size_t need, size_t first)
+{
+	if (len + need <= *cap)
+		return;
+	size_t c = *cap ? *cap * 2 : first;
+	while (c < len + need)
+		c *= 2;
+	char *nb = arena_alloc(a, c);
+	if (len)
+		memcpy(nb, *buf, len);
+	*buf = nb;
+	*cap = c;
+}

@@ -18,6 +18,10 @@ void *arena_zalloc(arena_t *a, size_t size);
 char *arena_strdup(arena_t *a, const char *s);
 char *arena_strndup(arena_t *a, const char *s, size_t n);
 char *arena_sprintf(arena_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A growable buffer in the arena: makes room for need more bytes after len in *buf
+ * (capacity *cap, doubled from first), copying what it holds; the old block stays until
+ * reset. */
+void arena_reserve(arena_t *a, char **buf, size_t *cap, size_t len, size_t need, size_t first);
 /* Registers fn(ptr) to run at reset/destroy; the arena then owns ptr. */
 void arena_on_reset(arena_t *a, arena_cleanup_fn fn, void *ptr);
 size_t arena_bytes_used(const arena_t *a);

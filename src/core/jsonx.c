@@ -25,16 +25,7 @@ struct dump_buf {
 static int dump_cb(const char *buf, size_t size, void *data)
 {
 	struct dump_buf *d = data;
-	if (d->len + size + 1 > d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 1024;
-		while (cap < d->len + size + 1)
-			cap *= 2;
-		char *np = arena_alloc(d->arena, cap);
-		if (d->len)
-			memcpy(np, d->p, d->len);
-		d->p = np;
-		d->cap = cap;
-	}
+	arena_reserve(d->arena, &d->p, &d->cap, d->len, size + 1, 1024);
 	memcpy(d->p + d->len, buf, size);
 	d->len += size;
 	return 0;

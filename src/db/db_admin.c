@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "db/db_internal.h"
+#include "db/db_fields.h"
 
 /* A statement on a tenant's name whose result is that tenant's id. */
 static status_t tenant_id_of(struct db *db, arena_t *a, enum db_stmt_id stmt, const char *name, int64_t *id)
@@ -36,25 +36,29 @@ status_t db_tenant_lookup(struct db *db, arena_t *a, const char *name, int64_t *
 	return tenant_id_of(db, a, DB_STMT_TENANT_LOOKUP, name, id);
 }
 
-status_t db_tenant_list(struct db *db, arena_t *a, struct tenant **out, size_t *n)
+/* A listing statement (on one tenant, or every one for NULL) into an array by its map. */
+static status_t list_of(struct db *db, arena_t *a, enum db_stmt_id stmt, const char *tenant,
+			const struct db_field *map, size_t nmap, size_t size, void **out, size_t *n)
 {
 	struct db_rows rows;
-	status_t st = db_call(db, a, NULL, DB_STMT_TENANT_LIST, &rows, "");
-	if (st != ST_OK)
-		return st;
-	*out = arena_alloc(a, (size_t)(rows.n ? rows.n : 1) * sizeof(**out));
-	*n = (size_t)rows.n;
-	for (int i = 0; i < rows.n; i++) {
-		struct tenant *t = &(*out)[i];
-		t->id = db_int(&rows, i, "id");
-		t->name = db_text(&rows, i, "name");
-		t->created_us = db_int(&rows, i, "created_us");
-		t->servers = (long)db_int(&rows, i, "servers");
-		t->applications = (long)db_int(&rows, i, "applications");
-		if (db_json_strings(a, db_json(a, &rows, i, "hosts"), &t->hosts, &t->nhosts) != 0)
-			return ST_INTERNAL;
-	}
-	return ST_OK;
+	status_t st = stmt == DB_STMT_TENANT_LIST ? db_call(db, a, NULL, stmt, &rows, "")
+						  : db_call(db, a, NULL, stmt, &rows, "t", tenant);
+	return st != ST_OK ? st : db_fields_rows(a, &rows, map, nmap, NULL, size, out, n);
+}
+
+static const struct db_field tenant_fields[] = {
+	DB_FIELD(struct tenant, id, "id", DB_F_INT64),
+	DB_FIELD(struct tenant, name, "name", DB_F_TEXT),
+	DB_FIELD(struct tenant, created_us, "created_us", DB_F_INT64),
+	DB_FIELD(struct tenant, servers, "servers", DB_F_LONG),
+	DB_FIELD(struct tenant, applications, "applications", DB_F_LONG),
+	DB_FIELD(struct tenant, hosts, "hosts", DB_F_STRLIST),
+};
+
+status_t db_tenant_list(struct db *db, arena_t *a, struct tenant **out, size_t *n)
+{
+	return list_of(db, a, DB_STMT_TENANT_LIST, NULL, tenant_fields, DB_NFIELDS(tenant_fields),
+		       sizeof(**out), (void **)out, n);
 }
 
 status_t db_credential_create(struct db *db, arena_t *a, const char *tenant, const char *client_id,
@@ -69,25 +73,20 @@ status_t db_credential_create(struct db *db, arena_t *a, const char *tenant, con
 	return st;
 }
 
+static const struct db_field credential_fields[] = {
+	DB_FIELD(struct credential_row, client_id, "client_id", DB_F_TEXT),
+	DB_FIELD(struct credential_row, tenant, "tenant", DB_F_TEXT),
+	DB_FIELD(struct credential_row, scopes, "scopes", DB_F_TEXT),
+	DB_FIELD(struct credential_row, description, "description", DB_F_TEXT),
+	DB_FIELD(struct credential_row, created_us, "created_us", DB_F_INT64),
+	DB_FIELD(struct credential_row, last_used_us, "last_used_us", DB_F_INT64),
+	DB_FIELD(struct credential_row, revoked_us, "revoked_us", DB_F_INT64),
+};
+
 status_t db_credential_list(struct db *db, arena_t *a, const char *tenant, struct credential_row **out, size_t *n)
 {
-	struct db_rows rows;
-	status_t st = db_call(db, a, NULL, DB_STMT_CREDENTIAL_LIST, &rows, "t", tenant);
-	if (st != ST_OK)
-		return st;
-	*out = arena_alloc(a, (size_t)(rows.n ? rows.n : 1) * sizeof(**out));
-	*n = (size_t)rows.n;
-	for (int i = 0; i < rows.n; i++) {
-		struct credential_row *c = &(*out)[i];
-		c->client_id = db_text(&rows, i, "client_id");
-		c->tenant = db_text(&rows, i, "tenant");
-		c->scopes = db_text(&rows, i, "scopes");
-		c->description = db_text(&rows, i, "description");
-		c->created_us = db_int(&rows, i, "created_us");
-		c->last_used_us = db_int(&rows, i, "last_used_us");
-		c->revoked_us = db_int(&rows, i, "revoked_us");
-	}
-	return ST_OK;
+	return list_of(db, a, DB_STMT_CREDENTIAL_LIST, tenant, credential_fields, DB_NFIELDS(credential_fields),
+		       sizeof(**out), (void **)out, n);
 }
 
 status_t db_credential_revoke(struct db *db, arena_t *a, const char *client_id)
@@ -106,24 +105,19 @@ status_t db_identity_create(struct db *db, arena_t *a, const char *tenant, const
 	return st;
 }
 
+static const struct db_field identity_fields[] = {
+	DB_FIELD(struct identity_row, universal, "universal", DB_F_TEXT),
+	DB_FIELD(struct identity_row, tenant, "tenant", DB_F_TEXT),
+	DB_FIELD(struct identity_row, username, "username", DB_F_TEXT),
+	DB_FIELD(struct identity_row, maximum_scope, "maximum_scope", DB_F_TEXT),
+	DB_FIELD(struct identity_row, enabled, "enabled", DB_F_BOOL),
+	DB_FIELD(struct identity_row, created_us, "created_us", DB_F_INT64),
+};
+
 status_t db_identity_list(struct db *db, arena_t *a, const char *tenant, struct identity_row **out, size_t *n)
 {
-	struct db_rows rows;
-	status_t st = db_call(db, a, NULL, DB_STMT_IDENTITY_LIST, &rows, "t", tenant);
-	if (st != ST_OK)
-		return st;
-	*out = arena_alloc(a, (size_t)(rows.n ? rows.n : 1) * sizeof(**out));
-	*n = (size_t)rows.n;
-	for (int i = 0; i < rows.n; i++) {
-		struct identity_row *r = &(*out)[i];
-		r->universal = db_text(&rows, i, "universal");
-		r->tenant = db_text(&rows, i, "tenant");
-		r->username = db_text(&rows, i, "username");
-		r->maximum_scope = db_text(&rows, i, "maximum_scope");
-		r->enabled = db_bool(&rows, i, "enabled");
-		r->created_us = db_int(&rows, i, "created_us");
-	}
-	return ST_OK;
+	return list_of(db, a, DB_STMT_IDENTITY_LIST, tenant, identity_fields, DB_NFIELDS(identity_fields),
+		       sizeof(**out), (void **)out, n);
 }
 
 status_t db_identity_disable(struct db *db, arena_t *a, const char *tenant, const char *username)

@@ -10,13 +10,13 @@
 #include "core/arena.h"
 #include "core/crypto.h"
 #include "db/db.h"
+#include "model/server.h"
 
 struct tenant {
 	int64_t id;
 	const char *name;
 	int64_t created_us;
-	const char **hosts;
-	size_t nhosts;
+	struct strlist hosts;
 	long servers, applications;
 };
 

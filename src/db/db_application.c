@@ -4,70 +4,51 @@
 
 #include <string.h>
 
-#include "db/db_internal.h"
+#include "db/db_fields.h"
 
-static void row_to_app(const struct db_rows *rows, int i, struct application *out)
-{
-	application_init(out);
-	out->id = db_int(rows, i, "id");
-	out->uuid = db_text(rows, i, "uuid");
-	out->client_id = db_text(rows, i, "client_id");
-	out->name = db_text(rows, i, "name");
-	out->description = db_text(rows, i, "description");
-	out->vendor = db_text(rows, i, "vendor");
-	out->url = db_text(rows, i, "url");
-	out->scope = db_text(rows, i, "scope");
-	out->maximum_scope = db_text(rows, i, "maximum_scope");
-	out->access_validity_seconds = (int)db_int(rows, i, "access_validity_seconds");
-	out->grant_validity_seconds = (int)db_int(rows, i, "grant_validity_seconds");
-	out->renewable = db_bool(rows, i, "renewable");
-	out->created_us = db_int(rows, i, "created_us");
-	out->updated_us = db_int(rows, i, "updated_us");
-	if (PQfnumber(rows->res, "grant_count") >= 0)
-		out->grant_count = (long)db_int(rows, i, "grant_count");
-}
+/* The first APP_DOC_NAME fields are what a rename writes, the first APP_DOC_ALL what any
+ * other write sends; the rest only come back. */
+#define APP_DOC_NAME 2
+#define APP_DOC_ALL 10
+static const struct db_field app_fields[] = {
+	DB_FIELD(struct application, name, "name", DB_F_TEXT),
+	DB_FIELD(struct application, description, "description", DB_F_TEXT),
+	DB_FIELD(struct application, client_id, "client_id", DB_F_TEXT),
+	DB_FIELD(struct application, vendor, "vendor", DB_F_TEXT),
+	DB_FIELD(struct application, url, "url", DB_F_TEXT),
+	DB_FIELD(struct application, scope, "scope", DB_F_TEXT),
+	DB_FIELD(struct application, maximum_scope, "maximum_scope", DB_F_TEXT),
+	DB_FIELD(struct application, access_validity_seconds, "access_validity_seconds", DB_F_INT),
+	DB_FIELD(struct application, grant_validity_seconds, "grant_validity_seconds", DB_F_INT),
+	DB_FIELD(struct application, renewable, "renewable", DB_F_BOOL),
+	DB_FIELD(struct application, id, "id", DB_F_INT64),
+	DB_FIELD(struct application, uuid, "uuid", DB_F_TEXT),
+	DB_FIELD(struct application, created_us, "created_us", DB_F_INT64),
+	DB_FIELD(struct application, updated_us, "updated_us", DB_F_INT64),
+	DB_FIELD_OPT(struct application, grant_count, "grant_count", DB_F_LONG),
+};
 
 static status_t read_apps(arena_t *a, const struct db_rows *rows, struct application **out, size_t *n)
 {
-	*out = arena_alloc(a, (size_t)(rows->n ? rows->n : 1) * sizeof(**out));
-	*n = (size_t)rows->n;
-	for (int i = 0; i < rows->n; i++)
-		row_to_app(rows, i, &(*out)[i]);
-	return ST_OK;
+	struct application proto;
+	application_init(&proto);
+	return db_fields_rows(a, rows, app_fields, DB_NFIELDS(app_fields), &proto, sizeof(proto), (void **)out, n);
 }
 
 /* A statement's result that holds at most one application, into out. */
-static status_t one(status_t st, const struct db_rows *rows, struct application *out)
+static status_t one(arena_t *a, status_t st, const struct db_rows *rows, struct application *out)
 {
 	if (st != ST_OK)
 		return st;
 	if (rows->n != 1)
 		return ST_NOT_FOUND;
-	row_to_app(rows, 0, out);
-	return ST_OK;
-}
-
-static json_t *text_json(const char *s)
-{
-	return s ? json_string(s) : json_null();
+	application_init(out);
+	return db_fields_read(a, rows, 0, app_fields, DB_NFIELDS(app_fields), out) == 0 ? ST_OK : ST_INTERNAL;
 }
 
 static json_t *app_doc(const struct application *app, enum application_fields fields)
 {
-	json_t *d = json_object();
-	json_object_set_new(d, "name", json_string(app->name));
-	json_object_set_new(d, "description", text_json(app->description));
-	if (fields == APPLICATION_NAME_ONLY)
-		return d;
-	json_object_set_new(d, "client_id", text_json(app->client_id));
-	json_object_set_new(d, "vendor", text_json(app->vendor));
-	json_object_set_new(d, "url", text_json(app->url));
-	json_object_set_new(d, "scope", text_json(app->scope));
-	json_object_set_new(d, "maximum_scope", text_json(app->maximum_scope));
-	json_object_set_new(d, "access_validity_seconds", json_integer(app->access_validity_seconds));
-	json_object_set_new(d, "grant_validity_seconds", json_integer(app->grant_validity_seconds));
-	json_object_set_new(d, "renewable", json_boolean(app->renewable));
-	return d;
+	return db_fields_doc(app_fields, fields == APPLICATION_NAME_ONLY ? APP_DOC_NAME : APP_DOC_ALL, app);
 }
 
 status_t db_application_insert(struct db *db, arena_t *a, struct caller *caller, struct application *app,
@@ -76,7 +57,7 @@ status_t db_application_insert(struct db *db, arena_t *a, struct caller *caller,
 	struct db_rows rows;
 	status_t st = db_call(db, a, caller, DB_STMT_APPLICATION_CREATE, &rows, "jh",
 			      app_doc(app, APPLICATION_ALL_FIELDS), secret_hash);
-	return one(st, &rows, app);
+	return one(a, st, &rows, app);
 }
 
 status_t db_application_list(struct db *db, arena_t *a, struct caller *caller, struct application **out,
@@ -91,7 +72,7 @@ status_t db_application_get(struct db *db, arena_t *a, struct caller *caller, in
 			    struct application *out)
 {
 	struct db_rows rows;
-	return one(db_call(db, a, caller, DB_STMT_APPLICATION_GET, &rows, "i", id), &rows, out);
+	return one(a, db_call(db, a, caller, DB_STMT_APPLICATION_GET, &rows, "i", id), &rows, out);
 }
 
 /* The key of an update or delete: by id when there is one, else by client id. */
@@ -106,7 +87,7 @@ status_t db_application_update(struct db *db, arena_t *a, struct caller *caller,
 	struct db_rows rows;
 	status_t st = db_call(db, a, caller, DB_STMT_APPLICATION_UPDATE, &rows, "ttj", id_text(a, id), app->client_id,
 			      app_doc(app, fields));
-	return one(st, &rows, app);
+	return one(a, st, &rows, app);
 }
 
 status_t db_application_delete(struct db *db, arena_t *a, struct caller *caller, int64_t id,

@@ -6,7 +6,7 @@
 
 #include "core/crypto.h"
 #include "core/log.h"
-#include "db/db_internal.h"
+#include "db/db_fields.h"
 
 const char *const db_azure_secret_names[AZURE_SECRETS] = {
 	"client_secret", "resource_owner_username", "resource_owner_password",
@@ -32,41 +32,85 @@ static int read_params(arena_t *a, json_t *arr, struct server *s)
 	return 0;
 }
 
-static int read_list(arena_t *a, const struct db_rows *rows, int i, const char *col, struct strlist *out)
-{
-	return db_json_strings(a, db_json(a, rows, i, col), &out->items, &out->n);
-}
+#define AS(member) offsetof(struct azure_server, member)
+#define F(member, col, type) { col, type, AS(member), 0 }
+/* The columns of a server row (azure_get.sql, azure_list.sql, the writes' results). */
+static const struct db_field row_fields[] = {
+	F(s.id, "id", DB_F_INT64),
+	F(s.resource_name, "resource_name", DB_F_TEXT),
+	F(s.name, "name", DB_F_TEXT),
+	F(s.description, "description", DB_F_TEXT),
+	F(s.version, "version", DB_F_INT),
+	F(svc.subscription_id, "subscription_id", DB_F_TEXT),
+	F(svc.resource_group, "resource_group", DB_F_TEXT),
+	F(svc.service_name, "service_name", DB_F_TEXT),
+	F(s.client_registration_endpoint, "client_registration_endpoint", DB_F_TEXT),
+	F(s.authorization_endpoint, "authorization_endpoint", DB_F_TEXT),
+	F(s.token_endpoint, "token_endpoint", DB_F_TEXT),
+	F(s.client_id, "client_id", DB_F_TEXT),
+	F(s.default_scope, "default_scope", DB_F_TEXT),
+	F(s.support_state, "support_state", DB_F_BOOL),
+	F(s.use_in_test_console, "use_in_test_console", DB_F_BOOL),
+	F(s.use_in_api_documentation, "use_in_api_documentation", DB_F_BOOL),
+	F(s.grant_types, "grant_types", DB_F_STRLIST),
+	F(s.authorization_methods, "authorization_methods", DB_F_STRLIST),
+	F(s.client_authentication_methods, "client_authentication_methods", DB_F_STRLIST),
+	F(s.bearer_token_sending_methods, "bearer_token_sending_methods", DB_F_STRLIST),
+};
 
-static status_t row_to_server(arena_t *a, const struct db_rows *rows, int i, struct azure_server *out)
+/* The members of the document azure_put stores (and the audit trail shows), in Azure's
+ * names; tokenBodyParameters is added beside them. */
+#define D(member, name, type) { name, type, offsetof(struct server, member), 0 }
+static const struct db_field doc_fields[] = {
+	D(name, "displayName", DB_F_TEXT),
+	D(description, "description", DB_F_TEXT),
+	D(client_registration_endpoint, "clientRegistrationEndpoint", DB_F_TEXT),
+	D(authorization_endpoint, "authorizationEndpoint", DB_F_TEXT),
+	D(token_endpoint, "tokenEndpoint", DB_F_TEXT),
+	D(client_id, "clientId", DB_F_TEXT),
+	D(default_scope, "defaultScope", DB_F_TEXT),
+	D(support_state, "supportState", DB_F_BOOL),
+	D(use_in_test_console, "useInTestConsole", DB_F_BOOL),
+	D(use_in_api_documentation, "useInApiDocumentation", DB_F_BOOL),
+	D(grant_types, "grantTypes", DB_F_STRLIST),
+	D(authorization_methods, "authorizationMethods", DB_F_STRLIST),
+	D(client_authentication_methods, "clientAuthenticationMethod", DB_F_STRLIST),
+	D(bearer_token_sending_methods, "bearerTokenSendingMethods", DB_F_STRLIST),
+};
+#undef D
+#undef F
+
+/* Servers from rows [0, count) into an arena array; ST_INTERNAL for a row the database
+ * cannot have sent. */
+static status_t read_servers(arena_t *a, const struct db_rows *rows, int count, struct azure_server **out)
 {
-	struct server *s = &out->s;
-	server_init(s);
-	s->id = db_int(rows, i, "id");
-	s->resource_name = db_text(rows, i, "resource_name");
-	s->name = db_text(rows, i, "name");
-	s->description = db_text(rows, i, "description");
-	s->version = (int)db_int(rows, i, "version");
-	out->svc.subscription_id = db_text(rows, i, "subscription_id");
-	out->svc.resource_group = db_text(rows, i, "resource_group");
-	out->svc.service_name = db_text(rows, i, "service_name");
-	s->client_registration_endpoint = db_text(rows, i, "client_registration_endpoint");
-	s->authorization_endpoint = db_text(rows, i, "authorization_endpoint");
-	s->token_endpoint = db_text(rows, i, "token_endpoint");
-	s->client_id = db_text(rows, i, "client_id");
-	s->default_scope = db_text(rows, i, "default_scope");
-	s->support_state = db_bool(rows, i, "support_state");
-	s->use_in_test_console = db_bool(rows, i, "use_in_test_console");
-	s->use_in_api_documentation = db_bool(rows, i, "use_in_api_documentation");
-	if (s->resource_name == NULL || s->name == NULL ||
-	    read_list(a, rows, i, "grant_types", &s->grant_types) != 0 ||
-	    read_list(a, rows, i, "authorization_methods", &s->authorization_methods) != 0 ||
-	    read_list(a, rows, i, "client_authentication_methods", &s->client_authentication_methods) != 0 ||
-	    read_list(a, rows, i, "bearer_token_sending_methods", &s->bearer_token_sending_methods) != 0 ||
-	    read_params(a, db_json(a, rows, i, "token_body_parameters"), s) != 0) {
-		log_error("db: azure server %lld: malformed row", (long long)s->id);
+	struct azure_server proto;
+	memset(&proto, 0, sizeof(proto));
+	server_init(&proto.s);
+	if (db_fields_read_all(a, rows, 0, count, row_fields, DB_NFIELDS(row_fields), &proto, sizeof(proto),
+			       (void **)out) != 0)
 		return ST_INTERNAL;
+	for (int i = 0; i < count; i++) {
+		struct server *s = &(*out)[i].s;
+		if (s->resource_name == NULL || s->name == NULL ||
+		    read_params(a, db_json(a, rows, i, "token_body_parameters"), s) != 0) {
+			log_error("db: azure server %lld: malformed row", (long long)s->id);
+			return ST_INTERNAL;
+		}
 	}
 	return ST_OK;
+}
+
+/* The one server of a result, into out. */
+static status_t one(arena_t *a, const struct db_rows *rows, struct azure_server *out)
+{
+	struct azure_server *list;
+	if (rows->n != 1)
+		return ST_NOT_FOUND;
+	status_t st = read_servers(a, rows, 1, &list);
+	if (st == ST_OK)
+		*out = *list;
+	return st;
 }
 
 status_t db_azure_get(struct db *db, arena_t *a, struct caller *caller, const struct azure_service *svc,
@@ -76,7 +120,7 @@ status_t db_azure_get(struct db *db, arena_t *a, struct caller *caller, const st
 	status_t st = db_call(db, a, caller, DB_STMT_AZURE_GET, &rows, "tttt", SERVICE(svc), name);
 	if (st != ST_OK)
 		return st;
-	return rows.n == 1 ? row_to_server(a, &rows, 0, out) : ST_NOT_FOUND;
+	return one(a, &rows, out);
 }
 
 /* LIKE metacharacters in a value are plain text. */
@@ -134,12 +178,9 @@ status_t db_azure_list(struct db *db, arena_t *a, struct caller *caller, const s
 	if (rows.n == 0)
 		return ST_NOT_FOUND;
 	*total = (long)db_int(&rows, 0, "total");
-	*out = arena_alloc(a, (size_t)rows.n * sizeof(**out));
-	*n = 0;
-	for (int i = 0; i < rows.n && st == ST_OK; i++)
-		if (!db_is_null(&rows, i, "id"))
-			st = row_to_server(a, &rows, i, &(*out)[(*n)++]);
-	return st;
+	/* A page with nothing on it is the service's row alone, its id NULL. */
+	*n = rows.n == 1 && db_is_null(&rows, 0, "id") ? 0 : (size_t)rows.n;
+	return read_servers(a, &rows, (int)*n, out);
 }
 
 status_t db_azure_secrets(struct db *db, arena_t *a, struct caller *caller, const struct azure_service *svc,
@@ -175,32 +216,10 @@ static json_t *params_json(const struct server *s)
 	return arr;
 }
 
-static json_t *text_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 /* The document azure_put stores (and the audit trail shows). */
 static json_t *server_doc(const struct server *s)
 {
-	json_t *d = json_object();
-	json_object_set_new(d, "displayName", json_string(s->name));
-	json_object_set_new(d, "description", text_or_null(s->description));
-	json_object_set_new(d, "clientRegistrationEndpoint", text_or_null(s->client_registration_endpoint));
-	json_object_set_new(d, "authorizationEndpoint", text_or_null(s->authorization_endpoint));
-	json_object_set_new(d, "tokenEndpoint", text_or_null(s->token_endpoint));
-	json_object_set_new(d, "clientId", text_or_null(s->client_id));
-	json_object_set_new(d, "defaultScope", text_or_null(s->default_scope));
-	json_object_set_new(d, "supportState", json_boolean(s->support_state));
-	json_object_set_new(d, "useInTestConsole", json_boolean(s->use_in_test_console));
-	json_object_set_new(d, "useInApiDocumentation", json_boolean(s->use_in_api_documentation));
-	json_object_set_new(d, "grantTypes", db_strings_array(s->grant_types.items, s->grant_types.n));
-	json_object_set_new(d, "authorizationMethods",
-			    db_strings_array(s->authorization_methods.items, s->authorization_methods.n));
-	json_object_set_new(d, "clientAuthenticationMethod",
-			    db_strings_array(s->client_authentication_methods.items, s->client_authentication_methods.n));
-	json_object_set_new(d, "bearerTokenSendingMethods",
-			    db_strings_array(s->bearer_token_sending_methods.items, s->bearer_token_sending_methods.n));
+	json_t *d = db_fields_doc(doc_fields, DB_NFIELDS(doc_fields), s);
 	json_object_set_new(d, "tokenBodyParameters", params_json(s));
 	return d;
 }
@@ -260,7 +279,7 @@ status_t db_azure_patch(struct db *db, arena_t *a, struct caller *caller, const 
 	if (st != ST_OK)
 		return st;
 	memset(&secrets, 0, sizeof(secrets));
-	st = rows.n == 1 ? row_to_server(a, &rows, 0, cur) : ST_NOT_FOUND;
+	st = one(a, &rows, cur);
 	if (st == ST_OK)
 		st = patch(ctx, cur, &secrets);
 	if (st != ST_OK) {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/db_internal.h"
+#include "db/db_fields.h"
 
 /* A child list: ST_NOT_FOUND without the server; *n counts the rows with a child. */
 static status_t children(struct db *db, arena_t *a, struct caller *caller, enum db_stmt_id id,
@@ -21,6 +21,12 @@ static status_t children(struct db *db, arena_t *a, struct caller *caller, enum 
 	return ST_OK;
 }
 
+static const struct db_field scope_fields[] = {
+	DB_FIELD(struct scope, id, "id", DB_F_INT64),
+	DB_FIELD(struct scope, value, "value", DB_F_TEXT),
+	DB_FIELD(struct scope, description, "description", DB_F_TEXT),
+};
+
 status_t db_scope_list(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
 		       struct scope **out, size_t *n)
 {
@@ -28,13 +34,8 @@ status_t db_scope_list(struct db *db, arena_t *a, struct caller *caller, int64_t
 	status_t st = children(db, a, caller, DB_STMT_SCOPE_LIST, server_id, "id", &rows, n);
 	if (st != ST_OK)
 		return st;
-	*out = arena_alloc(a, (*n ? *n : 1) * sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		(*out)[i].id = db_int(&rows, (int)i, "id");
-		(*out)[i].value = db_text(&rows, (int)i, "value");
-		(*out)[i].description = db_text(&rows, (int)i, "description");
-	}
-	return ST_OK;
+	return db_fields_read_all(a, &rows, 0, (int)*n, scope_fields, DB_NFIELDS(scope_fields), NULL, sizeof(**out),
+				  (void **)out) == 0 ? ST_OK : ST_INTERNAL;
 }
 
 /* A write's result: the id it wrote. */
@@ -61,62 +62,46 @@ status_t db_scope_delete(struct db *db, arena_t *a, struct caller *caller, int64
 	return db_call(db, a, caller, DB_STMT_SCOPE_DELETE, NULL, "ii", server_id, id);
 }
 
-static int tri(const struct db_rows *rows, int i, const char *col)
-{
-	return db_is_null(rows, i, col) ? -1 : db_bool(rows, i, col);
-}
+/* A claim's row and document share their names; "values" (NULL or a list) is apart. */
+static const struct db_field claim_fields[] = {
+	DB_FIELD(struct claim, name, "name", DB_F_TEXT),
+	DB_FIELD(struct claim, label, "label", DB_F_TEXT),
+	DB_FIELD(struct claim, user_attribute_mappings, "user_attribute_mappings", DB_F_TEXT),
+	DB_FIELD(struct claim, user_attribute_macros, "user_attribute_macros", DB_F_TEXT),
+	DB_FIELD(struct claim, attributes_transformations, "attributes_transformations", DB_F_TEXT),
+	DB_FIELD(struct claim, skip_if_blank, "skip_if_blank", DB_F_TRI),
+	DB_FIELD(struct claim, default_values, "default_values", DB_F_TEXT),
+	DB_FIELD(struct claim, provisioned_entitlements, "provisioned_entitlements", DB_F_TRI),
+	DB_FIELD(struct claim, id, "id", DB_F_INT64),     /* the row's alone */
+};
+#define CLAIM_DOC_FIELDS (DB_NFIELDS(claim_fields) - 1)
 
 status_t db_claim_list(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
 		       struct claim **out, size_t *n)
 {
 	struct db_rows rows;
+	struct claim proto;
 	status_t st = children(db, a, caller, DB_STMT_CLAIM_LIST, server_id, "id", &rows, n);
 	if (st != ST_OK)
 		return st;
-	*out = arena_alloc(a, (*n ? *n : 1) * sizeof(**out));
+	claim_init(&proto);
+	if (db_fields_read_all(a, &rows, 0, (int)*n, claim_fields, DB_NFIELDS(claim_fields), &proto, sizeof(proto),
+			       (void **)out) != 0)
+		return ST_INTERNAL;
 	for (size_t k = 0; k < *n; k++) {
 		struct claim *c = &(*out)[k];
-		int i = (int)k;
-		claim_init(c);
-		c->id = db_int(&rows, i, "id");
-		c->name = db_text(&rows, i, "name");
-		c->label = db_text(&rows, i, "label");
-		c->user_attribute_mappings = db_text(&rows, i, "user_attribute_mappings");
-		c->user_attribute_macros = db_text(&rows, i, "user_attribute_macros");
-		c->attributes_transformations = db_text(&rows, i, "attributes_transformations");
-		c->skip_if_blank = tri(&rows, i, "skip_if_blank");
-		c->values_set = !db_is_null(&rows, i, "values");
+		c->values_set = !db_is_null(&rows, (int)k, "values");
 		if (c->values_set &&
-		    db_json_strings(a, db_json(a, &rows, i, "values"), &c->values.items, &c->values.n) != 0)
+		    db_json_strings(a, db_json(a, &rows, (int)k, "values"), &c->values.items, &c->values.n) != 0)
 			return ST_INTERNAL;
-		c->default_values = db_text(&rows, i, "default_values");
-		c->provisioned_entitlements = tri(&rows, i, "provisioned_entitlements");
 	}
 	return ST_OK;
 }
 
-static json_t *tri_json(int v)
-{
-	return v < 0 ? json_null() : json_boolean(v);
-}
-
-static json_t *text_json(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 static json_t *claim_doc(const struct claim *c)
 {
-	json_t *d = json_object();
-	json_object_set_new(d, "name", text_json(c->name));
-	json_object_set_new(d, "label", text_json(c->label));
-	json_object_set_new(d, "user_attribute_mappings", text_json(c->user_attribute_mappings));
-	json_object_set_new(d, "user_attribute_macros", text_json(c->user_attribute_macros));
-	json_object_set_new(d, "attributes_transformations", text_json(c->attributes_transformations));
-	json_object_set_new(d, "skip_if_blank", tri_json(c->skip_if_blank));
+	json_t *d = db_fields_doc(claim_fields, CLAIM_DOC_FIELDS, c);
 	json_object_set_new(d, "values", c->values_set ? db_strings_array(c->values.items, c->values.n) : json_null());
-	json_object_set_new(d, "default_values", text_json(c->default_values));
-	json_object_set_new(d, "provisioned_entitlements", tri_json(c->provisioned_entitlements));
 	return d;
 }
 

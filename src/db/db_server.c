@@ -4,37 +4,48 @@
 #include <string.h>
 
 #include "core/log.h"
-#include "db/db_internal.h"
+#include "core/jsonx.h"
+#include "db/db_fields.h"
+
+static const struct db_field server_fields[] = {
+	DB_FIELD(struct server, id, "id", DB_F_INT64),
+	DB_FIELD(struct server, name, "name", DB_F_TEXT),
+	DB_FIELD(struct server, description, "description", DB_F_TEXT),
+	DB_FIELD(struct server, resource_identifier, "resource_identifier", DB_F_TEXT),
+	DB_FIELD(struct server, access_ttl_minutes, "access_token_lifetime_minutes", DB_F_INT),
+	DB_FIELD(struct server, refresh_ttl_minutes, "refresh_token_lifetime_minutes", DB_F_INT),
+	DB_FIELD(struct server, version, "version", DB_F_INT),
+};
 
 /* The document a write sends: the model's fields under their canonical names. */
 static json_t *server_doc(const struct server *s)
 {
-	json_t *doc = json_object();
-	json_object_set_new(doc, "name", json_string(s->name));
-	json_object_set_new(doc, "description", s->description ? json_string(s->description) : json_null());
-	json_object_set_new(doc, "resource_identifier", json_string(s->resource_identifier));
-	json_object_set_new(doc, "audiences", db_strings_array(s->audiences, s->naudiences));
-	json_object_set_new(doc, "access_token_expiration_minutes", json_integer(s->access_ttl_minutes));
-	json_object_set_new(doc, "refresh_token_expiration_minutes", json_integer(s->refresh_ttl_minutes));
-	json_object_set_new(doc, "grant_types", db_strings_array(s->grant_types.items, s->grant_types.n));
+	json_t *doc = json_pack("{s:s?, s:o, s:s?, s:o, s:i, s:i, s:o}", "name", s->name,
+				"description", jsonx_string_or_null(s->description),
+				"resource_identifier", s->resource_identifier,
+				"audiences", db_strings_array(s->audiences, s->naudiences),
+				"access_token_expiration_minutes", s->access_ttl_minutes,
+				"refresh_token_expiration_minutes", s->refresh_ttl_minutes,
+				"grant_types", db_strings_array(s->grant_types.items, s->grant_types.n));
 	return doc;
 }
 
-/* Fills out from row i; ST_INTERNAL if the database sent what it cannot have. */
-static status_t row_to_server(arena_t *a, const struct db_rows *rows, int i, struct server *out)
+/* Servers from rows [0, count), into an arena array; ST_INTERNAL if the database sent what
+ * it cannot have. */
+static status_t read_servers(arena_t *a, const struct db_rows *rows, int count, struct server **out)
 {
-	server_init(out);
-	out->id = db_int(rows, i, "id");
-	out->name = db_text(rows, i, "name");
-	out->description = db_text(rows, i, "description");
-	out->resource_identifier = db_text(rows, i, "resource_identifier");
-	out->access_ttl_minutes = (int)db_int(rows, i, "access_token_lifetime_minutes");
-	out->refresh_ttl_minutes = (int)db_int(rows, i, "refresh_token_lifetime_minutes");
-	out->version = (int)db_int(rows, i, "version");
-	if (out->name == NULL ||
-	    db_json_strings(a, db_json(a, rows, i, "audiences"), &out->audiences, &out->naudiences) != 0) {
-		log_error("db: server %lld: malformed row", (long long)out->id);
+	struct server proto;
+	server_init(&proto);
+	if (db_fields_read_all(a, rows, 0, count, server_fields, DB_NFIELDS(server_fields), &proto, sizeof(proto),
+			       (void **)out) != 0)
 		return ST_INTERNAL;
+	for (int i = 0; i < count; i++) {
+		struct server *s = &(*out)[i];
+		if (s->name == NULL ||
+		    db_json_strings(a, db_json(a, rows, i, "audiences"), &s->audiences, &s->naudiences) != 0) {
+			log_error("db: server %lld: malformed row", (long long)s->id);
+			return ST_INTERNAL;
+		}
 	}
 	return ST_OK;
 }
@@ -60,7 +71,13 @@ status_t db_server_get(struct db *db, arena_t *a, struct caller *caller, int64_t
 	status_t st = db_call(db, a, caller, DB_STMT_SERVER_GET, &rows, "i", id);
 	if (st != ST_OK)
 		return st;
-	return rows.n == 1 ? row_to_server(a, &rows, 0, out) : ST_NOT_FOUND;
+	if (rows.n != 1)
+		return ST_NOT_FOUND;
+	struct server *one;
+	st = read_servers(a, &rows, 1, &one);
+	if (st == ST_OK)
+		*out = *one;
+	return st;
 }
 
 status_t db_server_list(struct db *db, arena_t *a, struct caller *caller, const char *name_part,
@@ -70,11 +87,8 @@ status_t db_server_list(struct db *db, arena_t *a, struct caller *caller, const 
 	status_t st = db_call(db, a, caller, DB_STMT_SERVER_LIST, &rows, "ti", name_part, (int64_t)limit);
 	if (st != ST_OK)
 		return st;
-	*out = arena_alloc(a, (size_t)(rows.n ? rows.n : 1) * sizeof(struct server));
 	*n = (size_t)rows.n;
-	for (int i = 0; i < rows.n && st == ST_OK; i++)
-		st = row_to_server(a, &rows, i, &(*out)[i]);
-	return st;
+	return read_servers(a, &rows, rows.n, out);
 }
 
 status_t db_server_delete(struct db *db, arena_t *a, struct caller *caller, int64_t id)

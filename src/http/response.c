@@ -40,16 +40,7 @@ void http_reply_header(struct request *r, const char *name, const char *value)
 {
 	struct response *p = &r->resp;
 	size_t need = strlen(name) + strlen(value) + 4;
-	if (p->headers_len + need + 1 > p->headers_cap) {
-		size_t cap = p->headers_cap ? p->headers_cap * 2 : 256;
-		while (cap < p->headers_len + need + 1)
-			cap *= 2;
-		char *nh = arena_alloc(r->arena, cap);
-		if (p->headers_len)
-			memcpy(nh, p->headers, p->headers_len);
-		p->headers = nh;
-		p->headers_cap = cap;
-	}
+	arena_reserve(r->arena, &p->headers, &p->headers_cap, p->headers_len, need + 1, 256);
 	p->headers_len += (size_t)snprintf(p->headers + p->headers_len, need + 1, "%s: %s\r\n", name, value);
 }
 
