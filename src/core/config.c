@@ -11,30 +11,36 @@
 
 #include "core/log.h"
 
-enum key_type { K_STRING, K_INT, K_OCTAL, K_SIZE, K_LOGLEVEL, K_URL };
+enum key_type { K_STRING, K_INT, K_OCTAL, K_SIZE, K_LOGLEVEL, K_URL, K_CHOICE };
 
 struct key_def {
 	const char *name;
 	enum key_type type;
 	size_t offset;
 	long min, max;
+	const char *const *choices;     /* K_CHOICE: the values allowed, NULL-terminated */
 };
+
+static const char *const signing_algs[] = { "RS256", "ES256", "EdDSA", NULL };
 
 #define OFF(f) offsetof(struct config, f)
 static const struct key_def keys[] = {
-	{ "database_url", K_STRING, OFF(database_url), 0, 0 },
-	{ "socket", K_STRING, OFF(socket), 0, 0 },
-	{ "socket_mode", K_OCTAL, OFF(socket_mode), 0, 0777 },
-	{ "workers", K_INT, OFF(workers), 1, 256 },
-	{ "listen_backlog", K_INT, OFF(listen_backlog), 1, 65535 },
-	{ "max_body_bytes", K_SIZE, OFF(max_body_bytes), 1024, 64L * 1024 * 1024 },
-	{ "log_level", K_LOGLEVEL, OFF(log_level), 0, 0 },
-	{ "pid_file", K_STRING, OFF(pid_file), 0, 0 },
-	{ "sql_dir", K_STRING, OFF(sql_dir), 0, 0 },
-	{ "secret_key_file", K_STRING, OFF(secret_key_file), 0, 0 },
-	{ "access_token_ttl_seconds", K_INT, OFF(access_token_ttl_seconds), 1, 30 * 86400 },
-	{ "shutdown_grace_seconds", K_INT, OFF(shutdown_grace_seconds), 1, 3600 },
-	{ "public_url", K_URL, OFF(public_url), 0, 0 },
+	{ "database_url", K_STRING, OFF(database_url), 0, 0, NULL },
+	{ "socket", K_STRING, OFF(socket), 0, 0, NULL },
+	{ "socket_mode", K_OCTAL, OFF(socket_mode), 0, 0777, NULL },
+	{ "workers", K_INT, OFF(workers), 1, 256, NULL },
+	{ "listen_backlog", K_INT, OFF(listen_backlog), 1, 65535, NULL },
+	{ "max_body_bytes", K_SIZE, OFF(max_body_bytes), 1024, 64L * 1024 * 1024, NULL },
+	{ "log_level", K_LOGLEVEL, OFF(log_level), 0, 0, NULL },
+	{ "pid_file", K_STRING, OFF(pid_file), 0, 0, NULL },
+	{ "sql_dir", K_STRING, OFF(sql_dir), 0, 0, NULL },
+	{ "secret_key_file", K_STRING, OFF(secret_key_file), 0, 0, NULL },
+	{ "access_token_ttl_seconds", K_INT, OFF(access_token_ttl_seconds), 1, 30 * 86400, NULL },
+	{ "shutdown_grace_seconds", K_INT, OFF(shutdown_grace_seconds), 1, 3600, NULL },
+	{ "public_url", K_URL, OFF(public_url), 0, 0, NULL },
+	{ "token_signing_alg", K_CHOICE, OFF(token_signing_alg), 0, 0, signing_algs },
+	{ "token_key_rotation_days", K_INT, OFF(token_key_rotation_days), 1, 3650, NULL },
+	{ "token_jwks_max_age", K_INT, OFF(token_jwks_max_age), 0, 86400, NULL },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -63,6 +69,10 @@ static void set_defaults(struct config *cfg)
 	cfg->access_token_ttl_seconds = 36000;
 	cfg->shutdown_grace_seconds = 30;
 	cfg->public_url = xstrdup("https://localhost");
+	/* RS256: what every resource server library accepts */
+	cfg->token_signing_alg = xstrdup("RS256");
+	cfg->token_key_rotation_days = 90;
+	cfg->token_jwks_max_age = 300;
 }
 
 int config_set(struct config *cfg, const char *key, const char *value, char *err, size_t errlen)
@@ -102,6 +112,16 @@ int config_set(struct config *cfg, const char *key, const char *value, char *err
 		*(char **)field = url;
 		return 0;
 	}
+	case K_CHOICE:
+		for (const char *const *c = k->choices; *c != NULL; c++) {
+			if (strcmp(*c, value) == 0) {
+				free(*(char **)field);
+				*(char **)field = xstrdup(value);
+				return 0;
+			}
+		}
+		snprintf(err, errlen, "%s: '%s' is not one of RS256, ES256, EdDSA", key, value);
+		return -1;
 	case K_LOGLEVEL: {
 		enum log_level lvl;
 		if (log_level_parse(value, &lvl) != 0) {
@@ -205,7 +225,7 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 void config_free(struct config *cfg)
 {
 	for (size_t i = 0; i < NKEYS; i++) {
-		if (keys[i].type == K_STRING || keys[i].type == K_URL) {
+		if (keys[i].type == K_STRING || keys[i].type == K_URL || keys[i].type == K_CHOICE) {
 			char **p = (char **)((char *)cfg + keys[i].offset);
 			free(*p);
 			*p = NULL;

@@ -18,6 +18,10 @@ struct config {
 	int access_token_ttl_seconds;
 	int shutdown_grace_seconds;
 	char *public_url;            /* "https://auth.example.com": absolute links, issuers */
+	/* the token service */
+	char *token_signing_alg;     /* of new key rings: RS256, ES256 or EdDSA */
+	int token_key_rotation_days; /* a key signs this long before the next one takes over */
+	int token_jwks_max_age;      /* seconds JWKS and metadata may be cached */
 };
 
 /* Fills defaults, reads path (NULL: only defaults and environment), applies the environment.

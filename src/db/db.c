@@ -222,6 +222,19 @@ static void args_va(struct db_args *p, arena_t *a, const char *fmt, va_list ap)
 		switch (*f) {
 		case 't': db_arg_text(p, va_arg(ap, const char *)); break;
 		case 'i': db_arg_int(p, va_arg(ap, int64_t)); break;
+		case 'n': {
+			int64_t v = va_arg(ap, int64_t);
+			if (v == 0)
+				db_arg_text(p, NULL);
+			else
+				db_arg_int(p, v);
+			break;
+		}
+		case 'x': {
+			const void *bytes = va_arg(ap, const void *);
+			db_arg_bytes(p, bytes, va_arg(ap, size_t));
+			break;
+		}
 		case 'b': db_arg_bool(p, va_arg(ap, int)); break;
 		case 'h': db_arg_bytes(p, va_arg(ap, const unsigned char *), CRYPTO_SHA256_LEN); break;
 		case 'j': db_arg_json(p, va_arg(ap, json_t *)); break;

@@ -63,6 +63,8 @@ status_t db_run(struct db *db, arena_t *a, struct caller *caller, enum db_stmt_i
 /* db_run with the arguments described by fmt, one letter each (cf. printf):
  *   t  text                 const char *          (NULL: SQL NULL)
  *   i  integer              int64_t               (cast narrower values)
+ *   n  integer or NULL      int64_t               (0: SQL NULL; ids, which are never 0)
+ *   x  bytea                const void *, size_t  (binary)
  *   b  boolean              int
  *   h  SHA-256 digest       const unsigned char * (32 bytes, binary; NULL: SQL NULL)
  *   j  JSON                 json_t *              (the reference is taken; NULL: SQL NULL)
