@@ -28,6 +28,7 @@ void suite_http_integrity(void);
 void suite_http_statements(void);
 void suite_http_logs(void);
 void suite_auth_parsing(void);
+void suite_jose(void);
 
 /* Registers a suite of NULL-terminated {name, fn} tests; aborts the run on a CUnit error. */
 struct test_case {

@@ -19,5 +19,6 @@ int main(void)
 	suite_auth_parsing();
 	suite_azure_mapping();
 	suite_venafi_scopes();
+	suite_jose();
 	return tests_run();
 }

@@ -13,6 +13,7 @@
 enum jose_alg { JOSE_RS256, JOSE_ES256, JOSE_EDDSA };
 #define JOSE_ALGS 3
 #define JOSE_KID_LEN 43          /* base64url of a SHA-256 thumbprint, no padding */
+#define JOSE_MAX_TOKEN_LEN 16384 /* jose_parse refuses longer tokens */
 
 /* "RS256", "ES256", "EdDSA". */
 const char *jose_alg_name(enum jose_alg alg);
@@ -45,6 +46,10 @@ int jose_thumbprint(const json_t *jwk, char out[JOSE_KID_LEN + 1]);
 /* A compact JWS of payload (len bytes of JSON) with header {"alg","typ","kid"} in that
  * order, signed by k; NUL-terminated in the arena, NULL if signing fails. */
 char *jose_sign(arena_t *a, const jose_key *k, const char *typ, const char *payload, size_t len);
+/* The JWS signature of len bytes of input (for ES256 raw r||s, 64 bytes) in the arena, its
+ * length in *siglen; NULL for a public key or if signing fails. jose_sign signs with it;
+ * exposed for known-answer tests and detached signatures. */
+unsigned char *jose_signature(arena_t *a, const jose_key *k, const void *input, size_t len, size_t *siglen);
 
 /* A compact JWS taken apart. Every pointer is into the arena. */
 struct jose_jws {
@@ -57,7 +62,8 @@ struct jose_jws {
 	size_t signature_len;
 };
 /* 0 if token is three base64url parts, the first two JSON objects (header with a string
- * alg), else -1. Checks nothing cryptographic. */
+ * alg), else -1. Checks nothing cryptographic. Also -1 past JOSE_MAX_TOKEN_LEN, for padding
+ * or non-canonical base64url, duplicate keys, and a "crit" header (no extension is known). */
 int jose_parse(arena_t *a, const char *token, size_t len, struct jose_jws *out);
 /* 1 if jws carries k's alg and its signature verifies under k, else 0. */
 int jose_verify(const jose_key *k, const struct jose_jws *jws);
