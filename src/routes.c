@@ -6,11 +6,13 @@
 
 #include "dialect/azure.h"
 #include "dialect/dialect.h"
+#include "dialect/oauth.h"
 #include "dialect/onelogin.h"
 #include "dialect/probe.h"
 #include "dialect/venafi.h"
 
 #define OL_SERVER "/api/2/api_authorizations/:id"
+#define ISSUER "/oauth2/:id"
 #define AZ_SERVER "/subscriptions/:sub/resourceGroups/:rg/providers/Microsoft.ApiManagement/service/:svc" \
 		  "/authorizationServers"
 
@@ -71,6 +73,30 @@ const struct route routes_table[] = {
 	{ "azure.server.secrets", HTTP_POST, AZ_SERVER "/:name/listSecrets", azure_server_list_secrets, ACCESS_MANAGE,
 	  &dialect_azure },
 
+	/* The token service: every registered server is an issuer (Okta's paths) ... */
+	{ "oauth.token", HTTP_POST, ISSUER "/v1/token", oauth_token, ACCESS_PUBLIC, &dialect_oauth },
+	{ "oauth.keys", HTTP_GET | HTTP_HEAD, ISSUER "/v1/keys", oauth_keys, ACCESS_PUBLIC, &dialect_oauth },
+	{ "oauth.introspect", HTTP_POST, ISSUER "/v1/introspect", oauth_introspect, ACCESS_PUBLIC, &dialect_oauth },
+	{ "oauth.revoke", HTTP_POST, ISSUER "/v1/revoke", oauth_revoke, ACCESS_PUBLIC, &dialect_oauth },
+	{ "oauth.metadata", HTTP_GET | HTTP_HEAD, "/.well-known/oauth-authorization-server" ISSUER, oauth_metadata,
+	  ACCESS_PUBLIC, &dialect_oauth },
+	{ "oauth.metadata.under", HTTP_GET | HTTP_HEAD, ISSUER "/.well-known/oauth-authorization-server",
+	  oauth_metadata, ACCESS_PUBLIC, &dialect_oauth },
+	{ "oauth.openid", HTTP_GET | HTTP_HEAD, ISSUER "/.well-known/openid-configuration", oauth_metadata,
+	  ACCESS_PUBLIC, &dialect_oauth },
+	/* ... and each tenant one more, on OneLogin's paths */
+	{ "oidc.token", HTTP_POST, "/oidc/2/token", oidc_token, ACCESS_PUBLIC, &dialect_oauth },
+	{ "oidc.certs", HTTP_GET | HTTP_HEAD, "/oidc/2/certs", oidc_certs, ACCESS_PUBLIC, &dialect_oauth },
+	{ "oidc.introspect", HTTP_POST, "/oidc/2/token/introspection", oidc_introspect, ACCESS_PUBLIC,
+	  &dialect_oauth },
+	{ "oidc.revoke", HTTP_POST, "/oidc/2/token/revocation", oidc_revoke, ACCESS_PUBLIC, &dialect_oauth },
+	{ "oidc.metadata", HTTP_GET | HTTP_HEAD, "/.well-known/oauth-authorization-server/oidc/2", oidc_metadata,
+	  ACCESS_PUBLIC, &dialect_oauth },
+	{ "oidc.metadata.under", HTTP_GET | HTTP_HEAD, "/oidc/2/.well-known/oauth-authorization-server",
+	  oidc_metadata, ACCESS_PUBLIC, &dialect_oauth },
+	{ "oidc.openid", HTTP_GET | HTTP_HEAD, "/oidc/2/.well-known/openid-configuration", oidc_metadata,
+	  ACCESS_PUBLIC, &dialect_oauth },
+
 	/* Venafi TPP: application management (token with admin) and /vedauth */
 	{ "venafi.oauth", HTTP_POST, "/vedsdk/oauth/:operation", venafi_oauth_operation, ACCESS_VENAFI_ADMIN,
 	  &dialect_venafi },
@@ -90,6 +116,9 @@ const struct route_prefix routes_prefixes[] = {
 	{ "/subscriptions/", &dialect_azure },
 	{ "/vedsdk/", &dialect_venafi },
 	{ "/vedauth/", &dialect_venafi },
+	{ "/oauth2/", &dialect_oauth },
+	{ "/oidc/", &dialect_oauth },
+	{ "/.well-known/", &dialect_oauth },
 };
 const size_t routes_prefix_count = sizeof(routes_prefixes) / sizeof(routes_prefixes[0]);
 const struct dialect *const routes_fallback = &dialect_plain;

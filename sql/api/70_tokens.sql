@@ -229,14 +229,14 @@ $$;
 -- POST .../token (client_credentials). The server is p_server, or on OneLogin's paths the
 -- tenant's server the client is linked to whose resource identifier or an audience is
 -- p_resource (without p_resource: the only one it is linked to).
--- outcome: ok | check_secret | throttled | invalid_client | no_server | unlinked |
---          no_grant (the server does not allow client_credentials) | no_target (no linked
---          server matches p_resource) | ambiguous (several do, or several links and no
---          p_resource).
--- scopes: what the link grants (an array of values), or for the server's own client its
--- default scope (a string); audiences: the server's.
+-- outcome, the client's: ok | check_secret | throttled | invalid_client | no_server | unlinked.
+-- refusal, once the client is known: NULL | no_grant (the server does not allow
+-- client_credentials) | no_target (no linked server matches p_resource) | ambiguous
+-- (several do, or several links and no p_resource).
+-- scopes: what the link grants (an array of values); for the server's own client NULL and
+-- default_scope instead. audiences: the server's.
 CREATE FUNCTION api.token_request(p_server bigint, p_host text, p_resource text, p_client text, p_hash bytea)
-    RETURNS TABLE (outcome text, retry_after integer, server_id bigint, resource_identifier text,
+    RETURNS TABLE (outcome text, refusal text, retry_after integer, server_id bigint, resource_identifier text,
                    audiences jsonb, ttl_minutes integer, scopes jsonb, default_scope text,
                    azure_key_id text, azure_ciphertext bytea, azure_binding text, tenant_host boolean,
                    issuer_id bigint, issuer_alg text, current_kid text, next_kid text)
@@ -247,12 +247,12 @@ DECLARE
     v_server bigint := p_server;
     v_client record;
     v_matches bigint[];
-    c server_configurations;
+    v_refusal text;
 BEGIN
     IF p_server IS NOT NULL THEN
         SELECT s.tenant_id INTO v_tenant FROM servers s WHERE s.id = p_server;
         IF v_tenant IS NULL THEN
-            RETURN QUERY SELECT 'no_server', 0, NULL::bigint, NULL::text, NULL::jsonb, NULL::integer,
+            RETURN QUERY SELECT 'no_server', NULL::text, 0, NULL::bigint, NULL::text, NULL::jsonb, NULL::integer,
                 NULL::jsonb, NULL::text, NULL::text, NULL::bytea, NULL::text, false, NULL::bigint, NULL::text,
                 NULL::text, NULL::text;
             RETURN;
@@ -262,9 +262,9 @@ BEGIN
     END IF;
     v_client := api.token_client(v_tenant, p_server, p_client, p_hash);
     IF v_client.outcome NOT IN ('ok', 'check_secret') THEN
-        RETURN QUERY SELECT v_client.outcome, v_client.retry_after, NULL::bigint, NULL::text, NULL::jsonb,
-            NULL::integer, NULL::jsonb, NULL::text, NULL::text, NULL::bytea, NULL::text, false, NULL::bigint,
-            NULL::text, NULL::text, NULL::text;
+        RETURN QUERY SELECT v_client.outcome, NULL::text, v_client.retry_after, NULL::bigint, NULL::text,
+            NULL::jsonb, NULL::integer, NULL::jsonb, NULL::text, NULL::text, NULL::bytea, NULL::text, false,
+            NULL::bigint, NULL::text, NULL::text, NULL::text;
         RETURN;
     END IF;
     IF p_server IS NULL THEN
@@ -276,22 +276,15 @@ BEGIN
                    OR EXISTS (SELECT 1 FROM server_audiences au WHERE au.server_id = sa.server_id
                               AND au.audience = p_resource))
             ORDER BY sa.server_id LIMIT 2);
-        IF cardinality(v_matches) <> 1 THEN
-            RETURN QUERY SELECT CASE WHEN cardinality(v_matches) = 0 THEN 'no_target' ELSE 'ambiguous' END, 0,
-                NULL::bigint, NULL::text, NULL::jsonb, NULL::integer, NULL::jsonb, NULL::text, NULL::text,
-                NULL::bytea, NULL::text, false, NULL::bigint, NULL::text, NULL::text, NULL::text;
-            RETURN;
-        END IF;
-        v_server := v_matches[1];
+        v_server := CASE WHEN cardinality(v_matches) = 1 THEN v_matches[1] END;
+        v_refusal := CASE cardinality(v_matches) WHEN 1 THEN NULL WHEN 0 THEN 'no_target' ELSE 'ambiguous' END;
     END IF;
-    SELECT * INTO c FROM server_configurations x WHERE x.server_id = v_server;
-    IF NOT EXISTS (SELECT 1 FROM server_grant_types g WHERE g.server_id = v_server AND g.grant_type_id = 4) THEN
-        RETURN QUERY SELECT 'no_grant', 0, v_server, NULL::text, NULL::jsonb, NULL::integer, NULL::jsonb,
-            NULL::text, NULL::text, NULL::bytea, NULL::text, false, NULL::bigint, NULL::text, NULL::text, NULL::text;
-        RETURN;
+    IF v_refusal IS NULL AND NOT EXISTS (SELECT 1 FROM server_grant_types g
+                                         WHERE g.server_id = v_server AND g.grant_type_id = 4) THEN
+        v_refusal := 'no_grant';
     END IF;
     RETURN QUERY
-    SELECT v_client.outcome, 0, v_server, c.resource_identifier,
+    SELECT v_client.outcome, v_refusal, 0, v_server, c.resource_identifier,
            coalesce((SELECT jsonb_agg(au.audience ORDER BY au.position) FROM server_audiences au
                      WHERE au.server_id = v_server), '[]'),
            c.access_token_lifetime_minutes,
@@ -303,6 +296,7 @@ BEGIN
            sec.azure_key_id, sec.azure_ciphertext, sec.azure_binding, api.host_claimed(p_host),
            i.id, i.alg, k.current_kid, k.next_kid
     FROM (SELECT 1) AS one
+    LEFT JOIN server_configurations c ON c.server_id = v_server
     LEFT JOIN issuers i ON i.id = api.issuer_of(p_server, v_tenant)
     LEFT JOIN LATERAL api.issuer_current(i.id) AS k ON true
     LEFT JOIN LATERAL api.own_client_secret(v_server) AS sec ON v_client.outcome = 'check_secret';

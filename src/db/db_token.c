@@ -16,9 +16,6 @@ static const struct {
 	{ "invalid_client", TOKEN_INVALID_CLIENT },
 	{ "no_server", TOKEN_NO_SERVER },
 	{ "unlinked", TOKEN_UNLINKED },
-	{ "no_grant", TOKEN_NO_GRANT },
-	{ "no_target", TOKEN_NO_TARGET },
-	{ "ambiguous", TOKEN_AMBIGUOUS },
 	{ "not_yours", TOKEN_NOT_YOURS },
 };
 
@@ -71,6 +68,9 @@ status_t db_token_request(struct db *db, arena_t *a, int64_t server_id, const ch
 		return ST_INTERNAL;
 	if (out->outcome != TOKEN_OK && out->outcome != TOKEN_CHECK_SECRET)
 		return ST_OK;
+	const char *refusal = db_text(&rows, 0, "refusal");
+	out->refusal = refusal == NULL ? TOKEN_GRANTED : strcmp(refusal, "no_grant") == 0 ? TOKEN_NO_GRANT
+		       : strcmp(refusal, "no_target") == 0 ? TOKEN_NO_TARGET : TOKEN_AMBIGUOUS;
 	out->scopes_set = !db_is_null(&rows, 0, "scopes");
 	if (db_json_strings(a, db_json(a, &rows, 0, "audiences"), &out->audiences.items, &out->audiences.n) != 0 ||
 	    (out->scopes_set &&

@@ -13,7 +13,7 @@
 #include "db/db.h"
 #include "model/server.h"
 
-/* How a client fared (api.token_client and what follows it). */
+/* How a client fared (api.token_client). */
 enum token_outcome {
 	TOKEN_OK,
 	TOKEN_CHECK_SECRET,      /* the server's own client: open azure_secret and compare */
@@ -21,14 +21,20 @@ enum token_outcome {
 	TOKEN_INVALID_CLIENT,    /* unknown client or wrong secret (already counted) */
 	TOKEN_NO_SERVER,
 	TOKEN_UNLINKED,          /* the client is not linked to the server */
+	TOKEN_NOT_YOURS,         /* revocation of another client's token */
+};
+
+/* Why a known client gets no token. */
+enum token_refusal {
+	TOKEN_GRANTED = 0,
 	TOKEN_NO_GRANT,          /* the server does not allow client_credentials */
 	TOKEN_NO_TARGET,         /* no linked server matches the resource */
 	TOKEN_AMBIGUOUS,         /* several do */
-	TOKEN_NOT_YOURS,         /* revocation of another client's token */
 };
 
 struct token_grant {
 	enum token_outcome outcome;
+	enum token_refusal refusal;
 	int retry_after;
 	int64_t server_id;
 	const char *resource_identifier;     /* NULL when the server has none */

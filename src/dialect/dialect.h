@@ -9,6 +9,7 @@ extern const struct dialect dialect_onelogin;
 extern const struct dialect dialect_onelogin_status;   /* /auth/oauth2 token endpoints */
 extern const struct dialect dialect_azure;
 extern const struct dialect dialect_venafi;
+extern const struct dialect dialect_oauth;             /* the token service (RFC 6749 errors) */
 extern const struct dialect dialect_plain;
 
 #endif

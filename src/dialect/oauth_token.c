@@ -1,0 +1,219 @@
+/* The token endpoint (RFC 6749 section 4.4, client_credentials): one statement authenticates
+ * the client and returns its link, scopes, the server's audiences and lifetime and the kid
+ * that signs; the worker checks scope and resource, then signs an RFC 9068 JWT. Nothing is
+ * stored for the token. */
+#include <string.h>
+#include <time.h>
+
+#include "core/config.h"
+#include "core/crypto.h"
+#include "core/jsonx.h"
+#include "core/log.h"
+#include "core/service.h"
+#include "dialect/oauth.h"
+#include "dialect/oauth_keys.h"
+#include "http/response.h"
+
+#define SCOPES_MAX 64
+
+/* Splits a space-delimited scope (RFC 6749 section 3.3) into at most max tokens, dropping
+ * repeats; -1 if there are more. */
+static int split_scope(arena_t *a, const char *scope, const char **out, size_t max)
+{
+	size_t n = 0;
+	for (const char *p = scope; p != NULL && *p;) {
+		size_t len = strcspn(p, " ");
+		if (len > 0) {
+			const char *item = arena_strndup(a, p, len);
+			int seen = 0;
+			for (size_t i = 0; i < n && !seen; i++)
+				seen = strcmp(out[i], item) == 0;
+			if (!seen) {
+				if (n == max)
+					return -1;
+				out[n++] = item;
+			}
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return (int)n;
+}
+
+static int contains(const char *const *items, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(items[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *join(arena_t *a, const char *const *items, size_t n)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(items[i]) + 1;
+	char *out = arena_alloc(a, len), *o = out;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(items[i]);
+		if (i > 0)
+			*o++ = ' ';
+		memcpy(o, items[i], l);
+		o += l;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The scope the token carries: what was asked for, which must all be granted (absent: all
+ * that is granted). */
+static status_t grant_scope(struct request *r, const char *asked, const struct token_grant *g, const char **out)
+{
+	const char *granted[SCOPES_MAX], *wanted[SCOPES_MAX];
+	int ngranted;
+	if (g->scopes_set) {
+		ngranted = (int)(g->scopes.n < SCOPES_MAX ? g->scopes.n : SCOPES_MAX);
+		memcpy(granted, g->scopes.items, (size_t)ngranted * sizeof(char *));
+	} else {
+		ngranted = split_scope(r->arena, g->default_scope, granted, SCOPES_MAX);
+		if (ngranted < 0)
+			ngranted = 0;
+	}
+	int nwanted = split_scope(r->arena, asked, wanted, SCOPES_MAX);
+	if (nwanted < 0)
+		return oauth_error(r, ST_BAD_REQUEST, "invalid_scope", "too many scopes");
+	if (asked == NULL || nwanted == 0) {
+		*out = join(r->arena, granted, (size_t)ngranted);
+		return ST_OK;
+	}
+	for (int i = 0; i < nwanted; i++)
+		if (!contains(granted, (size_t)ngranted, wanted[i]))
+			return oauth_error(r, ST_BAD_REQUEST, "invalid_scope",
+					   arena_sprintf(r->arena, "scope %s is not granted to this client", wanted[i]));
+	*out = join(r->arena, wanted, (size_t)nwanted);
+	return ST_OK;
+}
+
+/* The token's audience (RFC 8707): the resource asked for, when it is the server's resource
+ * identifier (all its audiences) or one of its audiences (that one); without a resource,
+ * all its audiences, else its resource identifier, else the issuer. */
+static status_t audience(struct request *r, const char *resource, const struct token_grant *g, const char *issuer,
+			 json_t **out)
+{
+	const struct strlist *aud = &g->audiences;
+	int is_identifier = resource != NULL && g->resource_identifier != NULL &&
+			    strcmp(resource, g->resource_identifier) == 0;
+	if (resource != NULL && !is_identifier) {
+		if (!contains(aud->items, aud->n, resource))
+			return oauth_error(r, ST_BAD_REQUEST, "invalid_target",
+					   "resource is not this authorization server's");
+		*out = json_string(resource);
+		return ST_OK;
+	}
+	if (aud->n == 1)
+		*out = json_string(aud->items[0]);
+	else if (aud->n > 1) {
+		*out = json_array();
+		for (size_t i = 0; i < aud->n; i++)
+			json_array_append_new(*out, json_string(aud->items[i]));
+	} else
+		*out = json_string(g->resource_identifier ? g->resource_identifier : issuer);
+	return ST_OK;
+}
+
+/* A request the client is authenticated for but the server refuses. */
+static status_t refused(struct request *r, enum token_refusal refusal)
+{
+	switch (refusal) {
+	case TOKEN_NO_GRANT:
+		return oauth_error(r, ST_BAD_REQUEST, "unauthorized_client",
+				   "this authorization server does not allow client_credentials");
+	case TOKEN_NO_TARGET:
+		return oauth_error(r, ST_BAD_REQUEST, "invalid_target",
+				   "no authorization server of this client has that resource");
+	case TOKEN_AMBIGUOUS:
+		return oauth_error(r, ST_BAD_REQUEST, "invalid_target",
+				   "the client is linked to several authorization servers: say which by resource");
+	case TOKEN_GRANTED:
+		break;
+	}
+	return ST_OK;
+}
+
+/* jti: 128 random bits; on a tenant issuer also the server the token is for, which its
+ * introspection needs ("<random>.<server id>"). */
+static const char *new_jti(struct request *r, const struct oauth_issuer *is, int64_t server_id)
+{
+	unsigned char raw[16];
+	crypto_random(raw, sizeof(raw));
+	const char *id = crypto_base64_encode(r->arena, raw, sizeof(raw), BASE64_URL);
+	return is->server_id != 0 ? id : arena_sprintf(r->arena, "%s.%lld", id, (long long)server_id);
+}
+
+static status_t token(struct request *r, int tenant_issuer)
+{
+	struct oauth_issuer is;
+	struct oauth_form f;
+	struct oauth_client c;
+	struct token_grant g;
+	const jose_key *signer;
+	const char *scope = NULL;
+	json_t *aud = NULL;
+	status_t st;
+	oauth_issuer_of(r, tenant_issuer, &is);
+	if ((st = oauth_form_read(r, &f)) != ST_OK)
+		return st;
+	const char *grant_type = oauth_form_get(&f, "grant_type"), *resource = oauth_form_get(&f, "resource");
+	if (grant_type == NULL)
+		return oauth_error(r, ST_BAD_REQUEST, "invalid_request", "grant_type is required");
+	if (strcmp(grant_type, "client_credentials") != 0)
+		return oauth_error(r, ST_BAD_REQUEST, "unsupported_grant_type",
+				   "only client_credentials is supported");
+	if ((st = oauth_client_read(r, &f, &c)) != ST_OK)
+		return st;
+	if (!tenant_issuer && is.server_id == 0)
+		return oauth_client_outcome(r, TOKEN_NO_SERVER, 0, &c, NULL, NULL, 0);
+	if ((st = db_token_request(r->svc->db, r->arena, is.server_id, is.host, tenant_issuer ? resource : NULL, c.id,
+				   c.hash, &g)) != ST_OK ||
+	    (st = oauth_client_outcome(r, g.outcome, g.retry_after, &c, &g.azure_secret, g.azure_binding,
+				       is.server_id)) != ST_OK ||
+	    (st = refused(r, g.refusal)) != ST_OK)
+		return st;
+	const char *issuer = oauth_issuer_url(r, &is, g.tenant_host);
+	if ((st = grant_scope(r, oauth_form_get(&f, "scope"), &g, &scope)) != ST_OK ||
+	    (st = audience(r, resource, &g, issuer, &aud)) != ST_OK)
+		return st;
+	jsonx_arena_own(r->arena, aud);
+	if ((st = oauth_ring_ready(r->svc->db, r->arena, r->svc->cfg, is.server_id, is.host, &g.issuer_id,
+				   g.issuer_alg, g.current_kid, g.next_kid, &signer)) != ST_OK)
+		return st;
+
+	int64_t now = (int64_t)time(NULL), lifetime = (int64_t)g.ttl_minutes * 60;
+	json_t *claims = json_pack("{s:s, s:s, s:O, s:I, s:I, s:s, s:s, s:s}", "iss", issuer, "sub", c.id, "aud", aud,
+				   "exp", (json_int_t)(now + lifetime), "iat", (json_int_t)now, "jti",
+				   new_jti(r, &is, g.server_id), "client_id", c.id, "scope", scope);
+	if (tenant_issuer)
+		json_object_set_new(claims, "azp", json_string(c.id));
+	size_t len;
+	const char *payload = jsonx_dump(r->arena, claims, &len);
+	json_decref(claims);
+	const char *jwt = jose_sign(r->arena, signer, "at+jwt", payload, len);
+	if (jwt == NULL) {
+		log_error("oauth: signing failed for ring %lld", (long long)g.issuer_id);
+		return error_set(&r->err, ST_INTERNAL, NULL, NULL);
+	}
+	oauth_reply_no_store(r, json_pack("{s:s, s:s, s:I, s:s}", "access_token", jwt, "token_type", "Bearer",
+					  "expires_in", (json_int_t)lifetime, "scope", scope));
+	return ST_OK;
+}
+
+status_t oauth_token(struct request *r)
+{
+	return token(r, 0);
+}
+
+status_t oidc_token(struct request *r)
+{
+	return token(r, 1);
+}
