@@ -1,5 +1,5 @@
-/* authzctl: administration from the shell: migrations, tenants, management credentials and
- * Venafi identities. Help needs no database; every command that names a tenant refuses
+/* authzctl: administration from the shell: migrations, tenants, management credentials,
+ * Venafi identities, servers and their issuers' signing keys. Help needs no database; every command that names a tenant refuses
  * one that does not exist.
  * Exit codes: 0 done, 1 refused or failed (the message says why), 2 usage error. */
 #include <getopt.h>
@@ -16,10 +16,13 @@
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/secretbox.h"
 #include "core/timefmt.h"
 #include "db/db.h"
 #include "db/db_admin.h"
+#include "db/db_token.h"
 #include "db/migrate.h"
+#include "dialect/oauth_keys.h"
 #include "dialect/venafi_scope.h"
 
 #define MAX_SCOPES 8
@@ -49,6 +52,16 @@ static void usage(FILE *f)
 		"                                      list identities (never hashes)\n"
 		"  identities disable --tenant T --username U\n"
 		"                                      disable it; its tokens stop working at once\n"
+		"  servers list [--tenant T] [--json]  every server with its dialect and issuer\n"
+		"  keys list (--server ID | --tenant T) [--json]\n"
+		"                                      the signing keys of a server's issuer (or of the\n"
+		"                                      tenant's, on OneLogin's /oidc/2 paths): kid,\n"
+		"                                      algorithm, state; never a private part\n"
+		"  keys rotate (--server ID | --tenant T) [--alg RS256|ES256|EdDSA] [--now]\n"
+		"                                      the published next key signs from now (once it\n"
+		"                                      has been published twice the JWKS max-age; --now:\n"
+		"                                      at once, for a compromised key) and a new next key\n"
+		"                                      (of ALG, which the ring keeps) is published\n"
 		"scopes: \"Authentication Only\", \"Read Users\", \"Manage Users\", \"Read All\", \"Manage All\"\n"
 		"exit codes: 0 done, 1 refused or failed, 2 usage error\n");
 }
@@ -56,6 +69,7 @@ static void usage(FILE *f)
 struct ctx {
 	struct db *db;
 	arena_t *a;
+	const struct config *cfg;
 };
 
 /* A refusal in words: what the status means for the thing the operator named. */
@@ -374,6 +388,183 @@ static int identities(struct ctx *c, int argc, char **argv)
 	return 2;
 }
 
+/* ---- servers and their keys ----------------------------------------------------------------- */
+
+static int servers(struct ctx *c, int argc, char **argv)
+{
+	const char *tenant = NULL;
+	int json = 0;
+	struct server_issuer *list;
+	size_t n;
+	if (strcmp(argv[1], "list") != 0 || list_options(argc - 1, argv + 1, &tenant, &json) != 0)
+		return 2;
+	if (tenant != NULL) {
+		int64_t id;
+		status_t st = db_tenant_lookup(c->db, c->a, tenant, &id);
+		if (st != ST_OK)
+			return refused(st, arena_sprintf(c->a, "tenant %s", tenant));
+	}
+	status_t st = db_server_issuers(c->db, c->a, tenant, &list, &n);
+	if (st != ST_OK)
+		return refused(st, "the server list");
+	json_t *arr = json_array();
+	if (!json)
+		printf("%-8s  %-16s  %-9s  %-32s  %s\n", "id", "tenant", "dialect", "name", "issuer");
+	for (size_t i = 0; i < n; i++) {
+		const char *issuer = arena_sprintf(c->a, "%s/oauth2/%lld", c->cfg->public_url, (long long)list[i].id);
+		if (json)
+			json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)list[i].id, "tenant",
+							     list[i].tenant, "dialect", list[i].dialect, "name", list[i].name,
+							     "issuer", issuer));
+		else
+			printf("%-8lld  %-16s  %-9s  %-32s  %s\n", (long long)list[i].id, list[i].tenant, list[i].dialect,
+			       list[i].name, issuer);
+	}
+	if (json)
+		print_json(arr);
+	else
+		json_decref(arr);
+	return 0;
+}
+
+/* --server ID | --tenant T, then --alg, --now and --json where allowed: 0, or the exit code
+ * (2 for anything else, 1 for a tenant that does not exist). */
+struct key_options {
+	int64_t server_id, tenant_id;
+	const char *tenant, *alg;
+	int now, json;
+};
+
+static int key_options(struct ctx *c, int argc, char **argv, int rotate, struct key_options *o)
+{
+	enum jose_alg alg;
+	memset(o, 0, sizeof(*o));
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--server") == 0 && i + 1 < argc) {
+			char *end;
+			o->server_id = strtoll(argv[++i], &end, 10);
+			if (*end != '\0' || o->server_id <= 0)
+				return 2;
+		} else if (strcmp(argv[i], "--tenant") == 0 && i + 1 < argc) {
+			o->tenant = argv[++i];
+		} else if (rotate && strcmp(argv[i], "--alg") == 0 && i + 1 < argc && jose_alg_parse(argv[i + 1], &alg) == 0) {
+			o->alg = argv[++i];
+		} else if (rotate && strcmp(argv[i], "--now") == 0) {
+			o->now = 1;
+		} else if (strcmp(argv[i], "--json") == 0) {
+			o->json = 1;
+		} else {
+			return 2;
+		}
+	}
+	if ((o->server_id != 0) == (o->tenant != NULL))
+		return 2;
+	status_t st = o->tenant ? db_tenant_lookup(c->db, c->a, o->tenant, &o->tenant_id) : ST_OK;
+	return st == ST_OK ? 0 : refused(st, arena_sprintf(c->a, "tenant %s", o->tenant));
+}
+
+static const char *const key_states[] = { "next", "current", "previous" };
+
+/* ST_NOT_FOUND unless --server names a server. */
+static status_t server_exists(struct ctx *c, const struct key_options *o)
+{
+	struct issuer_public pub;
+	if (o->server_id == 0)
+		return ST_OK;
+	status_t st = db_issuer_public(c->db, c->a, o->server_id, NULL, &pub);
+	return st != ST_OK ? st : pub.found ? ST_OK : ST_NOT_FOUND;
+}
+
+static int keys_list(struct ctx *c, const struct key_options *o)
+{
+	struct issuer_key *list;
+	size_t n;
+	status_t st = server_exists(c, o);
+	if (st != ST_OK)
+		return refused(st, arena_sprintf(c->a, "server %lld", (long long)o->server_id));
+	st = db_keys_list(c->db, c->a, o->server_id, o->tenant_id, &list, &n);
+	if (st != ST_OK)
+		return refused(st, "the key ring");
+	json_t *arr = json_array();
+	if (!o->json)
+		printf("%-43s  %-5s  %-8s  %-24s  %s\n", "kid", "alg", "state", "published_at", "signs_from");
+	for (size_t i = 0; i < n; i++) {
+		if (o->json)
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:o,s:o}", "kid", list[i].kid, "alg", list[i].alg,
+							     "state", key_states[list[i].state], "published_at",
+							     when_json(c->a, list[i].published_us), "signs_from",
+							     when_json(c->a, list[i].signs_from_us)));
+		else
+			printf("%-43s  %-5s  %-8s  %-24s  %s\n", list[i].kid, list[i].alg, key_states[list[i].state],
+			       when(c->a, list[i].published_us), when(c->a, list[i].signs_from_us));
+	}
+	if (o->json)
+		print_json(arr);
+	else
+		json_decref(arr);
+	return 0;
+}
+
+static int keys_rotate(struct ctx *c, const struct key_options *o)
+{
+	int64_t issuer_id;
+	const char *ring_alg = NULL;
+	status_t st = server_exists(c, o);
+	if (st != ST_OK)
+		return refused(st, arena_sprintf(c->a, "server %lld", (long long)o->server_id));
+	st = db_issuer_lookup(c->db, c->a, o->server_id, o->tenant_id, &issuer_id, &ring_alg);
+	if (st == ST_OK && issuer_id == 0) {
+		/* a ring is made at its issuer's first use; made now, it needs no rotation */
+		if ((st = oauth_ring_make(c->db, c->a, c->cfg, o->server_id, o->tenant_id, NULL, o->alg, &issuer_id)) != ST_OK)
+			return refused(st, o->server_id ? "the server" : "the tenant's key ring");
+		printf("made the key ring\n");
+		return keys_list(c, o);
+	}
+	if (st != ST_OK)
+		return refused(st, "the key ring");
+	struct issuer_key next;
+	struct key_rotation done;
+	/* the new next key takes the algorithm asked for, else the ring's */
+	enum jose_alg alg = JOSE_RS256;
+	(void)jose_alg_parse(o->alg ? o->alg : ring_alg, &alg);
+	if ((st = oauth_key_make(c->a, alg, issuer_id, &next, NULL)) != ST_OK)
+		return refused(st, "making a key");
+	st = db_issuer_rotate(c->db, c->a, issuer_id, o->alg, o->now ? 0 : 2 * (int64_t)c->cfg->token_jwks_max_age,
+			      (int64_t)c->cfg->token_key_rotation_days * 86400, &next, &done);
+	if (st != ST_OK)
+		return refused(st, "the rotation");
+	if (o->json) {
+		print_json(json_pack("{s:s?,s:o,s:s,s:o}", "signing_kid", done.promoted_kid, "signs_from",
+				     when_json(c->a, done.promoted_from_us), "next_kid", done.next_kid, "next_signs_from",
+				     when_json(c->a, done.next_from_us)));
+		return 0;
+	}
+	if (done.promoted_kid != NULL)
+		printf("signing: %s from %s\n", done.promoted_kid, when(c->a, done.promoted_from_us));
+	printf("next:    %s from %s\n", done.next_kid, when(c->a, done.next_from_us));
+	return 0;
+}
+
+static int keys(struct ctx *c, int argc, char **argv)
+{
+	struct key_options o;
+	int rotate = strcmp(argv[1], "rotate") == 0;
+	if (!rotate && strcmp(argv[1], "list") != 0)
+		return 2;
+	int rc = key_options(c, argc, argv, rotate, &o);
+	if (rc != 0)
+		return rc;
+	if (rotate && !secretbox_ready()) {
+		char err[256];
+		if (c->cfg->secret_key_file == NULL || secretbox_load(c->cfg->secret_key_file, err, sizeof(err)) != 0) {
+			fprintf(stderr, "authzctl: keys are sealed with the secret key: %s\n",
+				c->cfg->secret_key_file ? err : "no secret_key_file configured");
+			return 1;
+		}
+	}
+	return rotate ? keys_rotate(c, &o) : keys_list(c, &o);
+}
+
 /* ---- main ----------------------------------------------------------------------------------- */
 
 static const struct {
@@ -383,6 +574,8 @@ static const struct {
 	{ "tenants", tenants },
 	{ "credentials", credentials },
 	{ "identities", identities },
+	{ "servers", servers },
+	{ "keys", keys },
 };
 
 static int help_asked(int argc, char **argv)
@@ -401,7 +594,7 @@ static int with_database(const struct config *cfg, int argc, char **argv,
 		usage(stderr);
 		return 2;
 	}
-	struct ctx c = { db_open(cfg->database_url), arena_create(0) };
+	struct ctx c = { db_open(cfg->database_url), arena_create(0), cfg };
 	int rc = 1;
 	if (db_ready(c.db) != ST_OK)
 		fprintf(stderr, "authzctl: database unavailable or not migrated\n");

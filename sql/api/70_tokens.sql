@@ -71,10 +71,10 @@ CREATE FUNCTION api.issuer_current(p_issuer bigint, OUT current_kid text, OUT ne
             ORDER BY k.signs_from LIMIT 1);
 $$;
 
--- The ring of server p_server, or (p_server NULL) of the tenant of host p_host, made (with
--- p_alg for its keys) if it is not there yet. AZ404 without such a server. Keys are sealed
--- bound to the ring's id, so it comes first.
-CREATE FUNCTION api.issuer_ensure(p_server bigint, p_host text, p_alg text) RETURNS bigint
+-- The ring of server p_server, or (p_server NULL) of tenant p_tenant (NULL: the tenant of
+-- host p_host), made (with p_alg for its keys) if it is not there yet. AZ404 without such a
+-- server or tenant. Keys are sealed bound to the ring's id, so it comes first.
+CREATE FUNCTION api.issuer_ensure(p_server bigint, p_tenant bigint, p_host text, p_alg text) RETURNS bigint
     LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     v_tenant bigint;
@@ -85,7 +85,10 @@ BEGIN
             RAISE EXCEPTION 'no server %', p_server USING ERRCODE = 'AZ404';
         END IF;
     ELSE
-        v_tenant := api.host_tenant(p_host);
+        v_tenant := coalesce((SELECT t.id FROM tenants t WHERE t.id = p_tenant), api.host_tenant(p_host));
+        IF p_tenant IS NOT NULL AND v_tenant IS DISTINCT FROM p_tenant THEN
+            RAISE EXCEPTION 'no tenant %', p_tenant USING ERRCODE = 'AZ404';
+        END IF;
     END IF;
     INSERT INTO issuers (tenant_id, server_id, alg) VALUES (v_tenant, p_server, p_alg) ON CONFLICT DO NOTHING;
     RETURN api.issuer_of(p_server, v_tenant);
@@ -127,10 +130,12 @@ BEGIN
 END
 $$;
 
--- authzctl keys rotate: the next key of ring p_issuer signs from now (or, if it was
--- published less than p_min_published ago, from when it will have been), and a new next key
--- (p_kid, already sealed) is published to sign p_period after that. p_alg, when given,
--- becomes the ring's algorithm.
+-- authzctl keys rotate: the next key of ring p_issuer (the earliest, if a rotation is
+-- already under way) signs from now, or, if it was published less than p_min_published
+-- ago, from when it will have been. Then, unless a later next key is already published, the
+-- new key p_kid (already sealed) is, to sign p_period after that. p_alg, when given, becomes
+-- the ring's algorithm (and a later next key of another one is replaced by p_kid). Returns
+-- the key that signs next and the one after it.
 CREATE FUNCTION api.issuer_rotate(p_issuer bigint, p_alg text, p_min_published interval, p_period interval,
                                   p_kid text, p_key_alg text, p_jwk jsonb, p_key_id text, p_ciphertext bytea)
     RETURNS TABLE (promoted_kid text, promoted_from_us bigint, next_kid text, next_from_us bigint)
@@ -140,6 +145,7 @@ DECLARE
     v issuers;
     v_promoted text;
     v_from timestamptz;
+    v_next text;
     v_next_from timestamptz;
 BEGIN
     SELECT * INTO v FROM issuers i WHERE i.id = p_issuer FOR UPDATE;
@@ -148,17 +154,26 @@ BEGIN
     END IF;
     UPDATE issuers SET alg = coalesce(p_alg, alg) WHERE id = v.id;
     UPDATE signing_keys k SET signs_from = greatest(now(), k.published_at + p_min_published)
-    WHERE k.issuer_id = v.id AND k.signs_from > now()
+    WHERE k.issuer_id = v.id AND k.kid = (SELECT n.kid FROM signing_keys n WHERE n.issuer_id = v.id
+                                          AND n.signs_from > now() ORDER BY n.signs_from LIMIT 1)
     RETURNING k.kid, k.signs_from INTO v_promoted, v_from;
-    v_next_from := greatest(coalesce(v_from, now()) + p_period, now() + p_min_published);
-    PERFORM api.issuer_prune(v.id);
-    INSERT INTO signing_keys (issuer_id, kid, alg, public_jwk, key_id, ciphertext, signs_from)
-    VALUES (v.id, p_kid, p_key_alg, p_jwk, p_key_id, p_ciphertext, v_next_from);
+    -- a later next key of another algorithm than the one asked for never signed: it goes
+    DELETE FROM signing_keys k WHERE k.issuer_id = v.id AND k.signs_from > coalesce(v_from, now())
+        AND p_alg IS NOT NULL AND k.alg <> p_alg;
+    SELECT k.kid, k.signs_from INTO v_next, v_next_from FROM signing_keys k
+    WHERE k.issuer_id = v.id AND k.signs_from > coalesce(v_from, now()) ORDER BY k.signs_from LIMIT 1;
+    IF v_next IS NULL THEN
+        v_next := p_kid;
+        v_next_from := greatest(coalesce(v_from, now()) + p_period, now() + p_min_published);
+        PERFORM api.issuer_prune(v.id);
+        INSERT INTO signing_keys (issuer_id, kid, alg, public_jwk, key_id, ciphertext, signs_from)
+        VALUES (v.id, p_kid, p_key_alg, p_jwk, p_key_id, p_ciphertext, v_next_from);
+    END IF;
     PERFORM api.become_tenant(v.tenant_id);
     PERFORM api.audit('keys.rotate', CASE WHEN v.server_id IS NULL THEN 'tenant_issuer' ELSE 'server' END,
-                      coalesce(v.server_id, v.tenant_id)::text, jsonb_build_object('signing', v_promoted),
-                      jsonb_build_object('next', p_kid, 'alg', p_key_alg));
-    RETURN QUERY SELECT v_promoted, api.us(v_from), p_kid, api.us(v_next_from);
+                      coalesce(v.server_id, v.tenant_id)::text, NULL,
+                      jsonb_build_object('signing', v_promoted, 'signs_from', v_from, 'next', v_next));
+    RETURN QUERY SELECT v_promoted, api.us(v_from), v_next, api.us(v_next_from);
 END
 $$;
 

@@ -181,11 +181,11 @@ status_t db_issuer_keys(struct db *db, arena_t *a, int64_t issuer_id, struct iss
 	return read_keys(a, db_call(db, a, NULL, DB_STMT_ISSUER_KEYS, &rows, "i", issuer_id), &rows, out, n);
 }
 
-status_t db_issuer_ensure(struct db *db, arena_t *a, int64_t server_id, const char *host, const char *alg,
-			  int64_t *issuer_id)
+status_t db_issuer_ensure(struct db *db, arena_t *a, int64_t server_id, int64_t tenant_id, const char *host,
+			  const char *alg, int64_t *issuer_id)
 {
 	struct db_rows rows;
-	status_t st = db_call(db, a, NULL, DB_STMT_ISSUER_ENSURE, &rows, "ntt", server_id, host, alg);
+	status_t st = db_call(db, a, NULL, DB_STMT_ISSUER_ENSURE, &rows, "nntt", server_id, tenant_id, host, alg);
 	if (st == ST_OK)
 		*issuer_id = db_int(&rows, 0, "issuer_id");
 	return st;
@@ -236,12 +236,15 @@ static const struct db_field rotation_fields[] = {
 	DB_FIELD(struct key_rotation, next_from_us, "next_from_us", DB_F_INT64),
 };
 
-status_t db_issuer_lookup(struct db *db, arena_t *a, int64_t server_id, int64_t tenant_id, int64_t *issuer_id)
+status_t db_issuer_lookup(struct db *db, arena_t *a, int64_t server_id, int64_t tenant_id, int64_t *issuer_id,
+			  const char **alg)
 {
 	struct db_rows rows;
 	status_t st = db_call(db, a, NULL, DB_STMT_ISSUER_LOOKUP, &rows, "nn", server_id, tenant_id);
-	if (st == ST_OK)
+	if (st == ST_OK) {
 		*issuer_id = db_int(&rows, 0, "issuer_id");
+		*alg = db_text(&rows, 0, "alg");
+	}
 	return st;
 }
 

@@ -102,10 +102,10 @@ struct issuer_key {
 status_t db_key_by_kid(struct db *db, arena_t *a, const char *kid, int64_t *issuer_id, struct issuer_key *out);
 /* The live keys of an issuer, newest first. */
 status_t db_issuer_keys(struct db *db, arena_t *a, int64_t issuer_id, struct issuer_key **out, size_t *n);
-/* The ring of server_id (0: of the tenant of host), made with alg if new: *issuer_id.
- * ST_NOT_FOUND without such a server. */
-status_t db_issuer_ensure(struct db *db, arena_t *a, int64_t server_id, const char *host, const char *alg,
-			  int64_t *issuer_id);
+/* The ring of server_id (0: of tenant_id; 0: of the tenant of host), made with alg if new:
+ * *issuer_id. ST_NOT_FOUND without such a server or tenant. */
+status_t db_issuer_ensure(struct db *db, arena_t *a, int64_t server_id, int64_t tenant_id, const char *host,
+			  const char *alg, int64_t *issuer_id);
 /* Adds key to ring issuer_id. first: only into an empty ring, signing now; else only if the
  * ring has no next key, signing period seconds after the current key began and at least
  * min_published seconds from now. *added: whether this key went in (another worker may
@@ -133,8 +133,9 @@ struct key_rotation {
 	const char *next_kid;
 	int64_t next_from_us;
 };
-/* The ring of server_id (0: of tenant_id); *issuer_id 0 if it has none yet. */
-status_t db_issuer_lookup(struct db *db, arena_t *a, int64_t server_id, int64_t tenant_id, int64_t *issuer_id);
+/* The ring of server_id (0: of tenant_id) and its algorithm; *issuer_id 0 if it has none yet. */
+status_t db_issuer_lookup(struct db *db, arena_t *a, int64_t server_id, int64_t tenant_id, int64_t *issuer_id,
+			  const char **alg);
 /* Ring issuer_id's next key signs once published min_published seconds, new_next (sealed)
  * signs period seconds after. alg NULL: the ring keeps its algorithm. */
 status_t db_issuer_rotate(struct db *db, arena_t *a, int64_t issuer_id, const char *alg, int64_t min_published,

@@ -197,6 +197,18 @@ static status_t add_key(struct db *db, arena_t *a, const struct config *cfg, int
 				 2 * (int64_t)cfg->token_jwks_max_age, &added);
 }
 
+status_t oauth_ring_make(struct db *db, arena_t *a, const struct config *cfg, int64_t server_id, int64_t tenant_id,
+			 const char *host, const char *alg, int64_t *issuer_id)
+{
+	status_t st;
+	if (alg == NULL)
+		alg = cfg->token_signing_alg;
+	if ((st = db_issuer_ensure(db, a, server_id, tenant_id, host, alg, issuer_id)) != ST_OK ||
+	    (st = add_key(db, a, cfg, *issuer_id, alg, 1)) != ST_OK)
+		return st;
+	return add_key(db, a, cfg, *issuer_id, alg, 0);
+}
+
 status_t oauth_ring_ready(struct db *db, arena_t *a, const struct config *cfg, int64_t server_id, const char *host,
 			  int64_t *issuer_id, const char *ring_alg, const char *current_kid, const char *next_kid,
 			  const jose_key **signer)
@@ -205,14 +217,10 @@ status_t oauth_ring_ready(struct db *db, arena_t *a, const struct config *cfg, i
 	*signer = NULL;
 	if (*issuer_id == 0 || current_kid == NULL) {
 		/* a ring's first use: make it with a current and a next key (whoever adds first wins) */
-		const char *alg = ring_alg ? ring_alg : cfg->token_signing_alg;
-		if ((*issuer_id == 0 && (st = db_issuer_ensure(db, a, server_id, host, alg, issuer_id)) != ST_OK) ||
-		    (st = add_key(db, a, cfg, *issuer_id, alg, 1)) != ST_OK ||
-		    (st = add_key(db, a, cfg, *issuer_id, alg, 0)) != ST_OK)
-			return st;
 		struct issuer_key *keys;
 		size_t n;
-		if ((st = db_issuer_keys(db, a, *issuer_id, &keys, &n)) != ST_OK)
+		if ((st = oauth_ring_make(db, a, cfg, server_id, 0, host, ring_alg, issuer_id)) != ST_OK ||
+		    (st = db_issuer_keys(db, a, *issuer_id, &keys, &n)) != ST_OK)
 			return st;
 		for (size_t i = 0; i < n; i++)
 			if (keys[i].state == KEY_CURRENT)

@@ -26,6 +26,12 @@ const jose_key *oauth_ring_key(struct db *db, arena_t *a, int64_t issuer_id, con
  * database failed (*st another status). */
 const jose_key *oauth_key_by_kid(struct db *db, arena_t *a, const char *kid, int64_t *issuer_id, status_t *st);
 
+/* Makes the ring of server_id (0: of tenant_id; 0: of the tenant of host) with alg (NULL:
+ * the configured one) if it has none, and its first (current) and next keys if it has
+ * none: *issuer_id. */
+status_t oauth_ring_make(struct db *db, arena_t *a, const struct config *cfg, int64_t server_id, int64_t tenant_id,
+			 const char *host, const char *alg, int64_t *issuer_id);
+
 /* The ring of server_id (0: the tenant of host) ready to sign: made with two keys if it
  * has none, a next key published if it has none (the automatic rotation: the next key
  * signs rotation days after the current one, and never before it has been published for
