@@ -10,13 +10,16 @@
 -- with Argon2id in the worker instead.
 
 -- Seconds until subject may try again; 0 when it is not throttled.
+-- (PL/pgSQL: a SQL function that is not inlined is planned again at every call.)
 CREATE FUNCTION api.login_throttled(p_kind text, p_subject text) RETURNS integer
-    LANGUAGE sql STABLE AS $$
-    SELECT coalesce(max(greatest(1, ceil(extract(epoch FROM
-               f.window_started_at + interval '60 seconds' - now()))::int)), 0)
-    FROM login_failures f
-    WHERE f.kind = p_kind AND f.subject = left(p_subject, 512)
-      AND f.window_started_at > now() - interval '60 seconds' AND f.failures >= 10;
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT coalesce(max(greatest(1, ceil(extract(epoch FROM
+                f.window_started_at + interval '60 seconds' - now()))::int)), 0)
+            FROM login_failures f
+            WHERE f.kind = p_kind AND f.subject = left(p_subject, 512)
+              AND f.window_started_at > now() - interval '60 seconds' AND f.failures >= 10);
+END
 $$;
 
 -- Counts a failure (and audits it, with the tenant and credential when known).

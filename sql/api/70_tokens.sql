@@ -15,24 +15,35 @@
 CREATE FUNCTION api.key_retention() RETURNS interval
     LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN interval '1440 minutes' + interval '5 minutes';
 
+-- The helpers below are PL/pgSQL, not SQL: a SQL function that cannot be inlined is
+-- planned again at every call, PL/pgSQL keeps its plans for the session.
+
 -- The tenant of a public endpoint: the one that claims the host, else 'default'.
 CREATE FUNCTION api.host_tenant(p_host text) RETURNS bigint
-    LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT h.tenant_id FROM tenant_hosts h WHERE h.host = lower(p_host)),
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN coalesce((SELECT h.tenant_id FROM tenant_hosts h WHERE h.host = lower(p_host)),
                     (SELECT t.id FROM tenants t WHERE t.name = 'default'));
+END
 $$;
 
 -- Whether a tenant claims the host (its tenant issuer then lives on that host name).
 CREATE FUNCTION api.host_claimed(p_host text) RETURNS boolean
-    LANGUAGE sql STABLE AS $$
-    SELECT EXISTS (SELECT 1 FROM tenant_hosts h WHERE h.host = lower(p_host));
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM tenant_hosts h WHERE h.host = lower(p_host));
+END
 $$;
 
 -- The issuer of a server, or (p_server NULL) of a tenant; NULL until its ring is made.
 CREATE FUNCTION api.issuer_of(p_server bigint, p_tenant bigint) RETURNS bigint
-    LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN p_server IS NOT NULL THEN (SELECT i.id FROM issuers i WHERE i.server_id = p_server)
-                ELSE (SELECT i.id FROM issuers i WHERE i.tenant_id = p_tenant AND i.server_id IS NULL) END;
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF p_server IS NOT NULL THEN
+        RETURN (SELECT i.id FROM issuers i WHERE i.server_id = p_server);
+    END IF;
+    RETURN (SELECT i.id FROM issuers i WHERE i.tenant_id = p_tenant AND i.server_id IS NULL);
+END
 $$;
 
 -- The live keys of a ring: next (published, not yet signing), current, and previous ones
@@ -64,11 +75,13 @@ $$;
 
 -- The kids that sign now and next.
 CREATE FUNCTION api.issuer_current(p_issuer bigint, OUT current_kid text, OUT next_kid text)
-    LANGUAGE sql STABLE AS $$
-    SELECT (SELECT k.kid FROM signing_keys k WHERE k.issuer_id = p_issuer AND k.signs_from <= now()
-            ORDER BY k.signs_from DESC LIMIT 1),
-           (SELECT k.kid FROM signing_keys k WHERE k.issuer_id = p_issuer AND k.signs_from > now()
-            ORDER BY k.signs_from LIMIT 1);
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    SELECT k.kid INTO current_kid FROM signing_keys k WHERE k.issuer_id = p_issuer AND k.signs_from <= now()
+    ORDER BY k.signs_from DESC LIMIT 1;
+    SELECT k.kid INTO next_kid FROM signing_keys k WHERE k.issuer_id = p_issuer AND k.signs_from > now()
+    ORDER BY k.signs_from LIMIT 1;
+END
 $$;
 
 -- The ring of server p_server, or (p_server NULL) of tenant p_tenant (NULL: the tenant of
@@ -232,89 +245,15 @@ $$;
 -- (src/dialect/azure_servers.c seals it to subscription/group/service/name/client_secret).
 CREATE FUNCTION api.own_client_secret(p_server bigint)
     RETURNS TABLE (azure_key_id text, azure_ciphertext bytea, azure_binding text)
-    LANGUAGE sql STABLE AS $$
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY
     SELECT sec.key_id, sec.ciphertext,
            lower(az.subscription_id || '/' || az.resource_group || '/' || az.service_name || '/' ||
                  s.resource_name || '/client_secret')
     FROM server_secrets sec JOIN servers s ON s.id = sec.server_id
     JOIN azure_services az ON az.id = s.azure_service_id
     WHERE sec.server_id = p_server AND sec.name = 'client_secret';
-$$;
-
--- POST .../token (client_credentials). The server is p_server, or on OneLogin's paths the
--- tenant's server the client is linked to whose resource identifier or an audience is
--- p_resource (without p_resource: the only one it is linked to).
--- outcome, the client's: ok | check_secret | throttled | invalid_client | no_server | unlinked.
--- refusal, once the client is known: NULL | no_grant (the server does not allow
--- client_credentials) | no_target (no linked server matches p_resource) | ambiguous
--- (several do, or several links and no p_resource).
--- scopes: what the link grants (an array of values); for the server's own client NULL and
--- default_scope instead. audiences: the server's.
-CREATE FUNCTION api.token_request(p_server bigint, p_host text, p_resource text, p_client text, p_hash bytea)
-    RETURNS TABLE (outcome text, refusal text, retry_after integer, server_id bigint, resource_identifier text,
-                   audiences jsonb, ttl_minutes integer, scopes jsonb, default_scope text,
-                   azure_key_id text, azure_ciphertext bytea, azure_binding text, tenant_host boolean,
-                   issuer_id bigint, issuer_alg text, current_kid text, next_kid text)
-    LANGUAGE plpgsql VOLATILE AS $$
-#variable_conflict use_column
-DECLARE
-    v_tenant bigint;
-    v_server bigint := p_server;
-    v_client record;
-    v_matches bigint[];
-    v_refusal text;
-BEGIN
-    IF p_server IS NOT NULL THEN
-        SELECT s.tenant_id INTO v_tenant FROM servers s WHERE s.id = p_server;
-        IF v_tenant IS NULL THEN
-            RETURN QUERY SELECT 'no_server', NULL::text, 0, NULL::bigint, NULL::text, NULL::jsonb, NULL::integer,
-                NULL::jsonb, NULL::text, NULL::text, NULL::bytea, NULL::text, false, NULL::bigint, NULL::text,
-                NULL::text, NULL::text;
-            RETURN;
-        END IF;
-    ELSE
-        v_tenant := api.host_tenant(p_host);
-    END IF;
-    v_client := api.token_client(v_tenant, p_server, p_client, p_hash);
-    IF v_client.outcome NOT IN ('ok', 'check_secret') THEN
-        RETURN QUERY SELECT v_client.outcome, NULL::text, v_client.retry_after, NULL::bigint, NULL::text,
-            NULL::jsonb, NULL::integer, NULL::jsonb, NULL::text, NULL::text, NULL::bytea, NULL::text, false,
-            NULL::bigint, NULL::text, NULL::text, NULL::text;
-        RETURN;
-    END IF;
-    IF p_server IS NULL THEN
-        v_matches := ARRAY(
-            SELECT sa.server_id FROM server_applications sa
-            JOIN server_configurations sc ON sc.server_id = sa.server_id
-            WHERE sa.application_id = v_client.app_id
-              AND (p_resource IS NULL OR sc.resource_identifier = p_resource
-                   OR EXISTS (SELECT 1 FROM server_audiences au WHERE au.server_id = sa.server_id
-                              AND au.audience = p_resource))
-            ORDER BY sa.server_id LIMIT 2);
-        v_server := CASE WHEN cardinality(v_matches) = 1 THEN v_matches[1] END;
-        v_refusal := CASE cardinality(v_matches) WHEN 1 THEN NULL WHEN 0 THEN 'no_target' ELSE 'ambiguous' END;
-    END IF;
-    IF v_refusal IS NULL AND NOT EXISTS (SELECT 1 FROM server_grant_types g
-                                         WHERE g.server_id = v_server AND g.grant_type_id = 4) THEN
-        v_refusal := 'no_grant';
-    END IF;
-    RETURN QUERY
-    SELECT v_client.outcome, v_refusal, 0, v_server, c.resource_identifier,
-           coalesce((SELECT jsonb_agg(au.audience ORDER BY au.position) FROM server_audiences au
-                     WHERE au.server_id = v_server), '[]'),
-           c.access_token_lifetime_minutes,
-           CASE WHEN v_client.app_id IS NOT NULL THEN
-               coalesce((SELECT jsonb_agg(sc.value ORDER BY sc.value) FROM server_application_scopes l
-                         JOIN server_scopes sc ON sc.id = l.scope_id
-                         WHERE l.server_id = v_server AND l.application_id = v_client.app_id), '[]') END,
-           CASE WHEN v_client.app_id IS NULL THEN c.default_scope END,
-           sec.azure_key_id, sec.azure_ciphertext, sec.azure_binding, api.host_claimed(p_host),
-           i.id, i.alg, k.current_kid, k.next_kid
-    FROM (SELECT 1) AS one
-    LEFT JOIN server_configurations c ON c.server_id = v_server
-    LEFT JOIN issuers i ON i.id = api.issuer_of(p_server, v_tenant)
-    LEFT JOIN LATERAL api.issuer_current(i.id) AS k ON true
-    LEFT JOIN LATERAL api.own_client_secret(v_server) AS sec ON v_client.outcome = 'check_secret';
 END
 $$;
 

@@ -43,6 +43,7 @@ static void read_sealed(arena_t *a, const struct db_rows *rows, struct sealed *o
 
 static const struct db_field grant_fields[] = {
 	DB_FIELD(struct token_grant, retry_after, "retry_after", DB_F_INT),
+	DB_FIELD(struct token_grant, tenant_id, "tenant_id", DB_F_INT64),
 	DB_FIELD(struct token_grant, server_id, "server_id", DB_F_INT64),
 	DB_FIELD(struct token_grant, resource_identifier, "resource_identifier", DB_F_TEXT),
 	DB_FIELD(struct token_grant, ttl_minutes, "ttl_minutes", DB_F_INT),
@@ -78,6 +79,11 @@ status_t db_token_request(struct db *db, arena_t *a, int64_t server_id, const ch
 		return ST_INTERNAL;
 	read_sealed(a, &rows, &out->azure_secret, &out->azure_binding);
 	return ST_OK;
+}
+
+status_t db_token_client_failed(struct db *db, arena_t *a, int64_t tenant_id, const char *client_id)
+{
+	return db_call(db, a, NULL, DB_STMT_TOKEN_CLIENT_FAILED, NULL, "it", tenant_id, client_id);
 }
 
 status_t db_token_secret_failed(struct db *db, arena_t *a, int64_t server_id, const char *client_id)

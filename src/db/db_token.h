@@ -36,6 +36,7 @@ struct token_grant {
 	enum token_outcome outcome;
 	enum token_refusal refusal;
 	int retry_after;
+	int64_t tenant_id;
 	int64_t server_id;
 	const char *resource_identifier;     /* NULL when the server has none */
 	struct strlist audiences;
@@ -55,6 +56,9 @@ status_t db_token_request(struct db *db, arena_t *a, int64_t server_id, const ch
 			  const char *client_id, const unsigned char hash[CRYPTO_SHA256_LEN], struct token_grant *out);
 /* The server's own client sent a wrong secret: counted toward its throttle. */
 status_t db_token_secret_failed(struct db *db, arena_t *a, int64_t server_id, const char *client_id);
+/* A client of tenant_id failed to authenticate at the token endpoint (TOKEN_INVALID_CLIENT
+ * from db_token_request): counted toward its throttle. */
+status_t db_token_client_failed(struct db *db, arena_t *a, int64_t tenant_id, const char *client_id);
 
 /* The caller of an introspection or revocation, and the token's state. */
 struct token_check {

@@ -176,6 +176,8 @@ static status_t token(struct request *r, int tenant_issuer)
 		return oauth_client_outcome(r, TOKEN_NO_SERVER, 0, &c, NULL, NULL, 0);
 	if ((st = db_token_request(r->svc->db, r->arena, is.server_id, is.host, tenant_issuer ? resource : NULL, c.id,
 				   c.hash, &g)) != ST_OK ||
+	    (g.outcome == TOKEN_INVALID_CLIENT &&
+	     (st = db_token_client_failed(r->svc->db, r->arena, g.tenant_id, c.id)) != ST_OK) ||
 	    (st = oauth_client_outcome(r, g.outcome, g.retry_after, &c, &g.azure_secret, g.azure_binding,
 				       is.server_id)) != ST_OK ||
 	    (st = refused(r, g.refusal)) != ST_OK)
