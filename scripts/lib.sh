@@ -358,7 +358,7 @@ EOF
 render_nginx_conf() {
     local tmpl="$AUTHZD_REPO/nginx/authzd.conf.in" user_line
     [ -f "$tmpl" ] || die "missing $tmpl"
-    mkdir -p "$NGINX_PREFIX" "$NGINX_PREFIX/tmp" "$LOG_DIR" "$RUN_DIR"
+    mkdir -p "$NGINX_PREFIX" "$NGINX_PREFIX/tmp" "$NGINX_PREFIX/cache" "$LOG_DIR" "$RUN_DIR"
     cp "$AUTHZD_REPO/nginx/fastcgi_params" "$NGINX_PREFIX/fastcgi_params"
     "$BUILD_DIR/src/authzd" --nginx-errors >"$NGINX_PREFIX/authzd-errors.conf.tmp" ||
         die "authzd --nginx-errors failed"
@@ -538,6 +538,9 @@ nginx_start() {
     for p in "$HTTP_PORT" "$HTTPS_PORT"; do
         port_in_use "$p" && die "tcp port $p is already in use (set AUTHZD_HTTP_PORT / AUTHZD_HTTPS_PORT)"
     done
+    # what nginx kept of issuers' JWKS and metadata belongs to the database it was served
+    # from, which may have been made anew since
+    rm -rf "$NGINX_PREFIX/cache/issuers"
     log "starting nginx on $URL and $HTTPS_URL"
     nginx_cmd || { show_logs; die "nginx failed to start"; }
 }

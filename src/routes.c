@@ -85,16 +85,16 @@ const struct route routes_table[] = {
 	{ "oauth.openid", HTTP_GET | HTTP_HEAD, ISSUER "/.well-known/openid-configuration", oauth_metadata,
 	  ACCESS_PUBLIC, &dialect_oauth },
 	/* ... and each tenant one more, on OneLogin's paths */
-	{ "oidc.token", HTTP_POST, "/oidc/2/token", oidc_token, ACCESS_PUBLIC, &dialect_oauth },
-	{ "oidc.certs", HTTP_GET | HTTP_HEAD, "/oidc/2/certs", oidc_certs, ACCESS_PUBLIC, &dialect_oauth },
-	{ "oidc.introspect", HTTP_POST, "/oidc/2/token/introspection", oidc_introspect, ACCESS_PUBLIC,
+	{ "oidc.token", HTTP_POST, "/oidc/2/token", oauth_token, ACCESS_PUBLIC, &dialect_oauth },
+	{ "oidc.certs", HTTP_GET | HTTP_HEAD, "/oidc/2/certs", oauth_keys, ACCESS_PUBLIC, &dialect_oauth },
+	{ "oidc.introspect", HTTP_POST, "/oidc/2/token/introspection", oauth_introspect, ACCESS_PUBLIC,
 	  &dialect_oauth },
-	{ "oidc.revoke", HTTP_POST, "/oidc/2/token/revocation", oidc_revoke, ACCESS_PUBLIC, &dialect_oauth },
-	{ "oidc.metadata", HTTP_GET | HTTP_HEAD, "/.well-known/oauth-authorization-server/oidc/2", oidc_metadata,
+	{ "oidc.revoke", HTTP_POST, "/oidc/2/token/revocation", oauth_revoke, ACCESS_PUBLIC, &dialect_oauth },
+	{ "oidc.metadata", HTTP_GET | HTTP_HEAD, "/.well-known/oauth-authorization-server/oidc/2", oauth_metadata,
 	  ACCESS_PUBLIC, &dialect_oauth },
 	{ "oidc.metadata.under", HTTP_GET | HTTP_HEAD, "/oidc/2/.well-known/oauth-authorization-server",
-	  oidc_metadata, ACCESS_PUBLIC, &dialect_oauth },
-	{ "oidc.openid", HTTP_GET | HTTP_HEAD, "/oidc/2/.well-known/openid-configuration", oidc_metadata,
+	  oauth_metadata, ACCESS_PUBLIC, &dialect_oauth },
+	{ "oidc.openid", HTTP_GET | HTTP_HEAD, "/oidc/2/.well-known/openid-configuration", oauth_metadata,
 	  ACCESS_PUBLIC, &dialect_oauth },
 
 	/* Venafi TPP: application management (token with admin) and /vedauth */

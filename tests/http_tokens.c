@@ -273,6 +273,22 @@ static void expect_error(struct http_resp *r, long status, const char *error)
 	tc_resp_free(r);
 }
 
+/* A form POST that must be refused: status and error code (want: "invalid_client"), or the
+ * exact body (want starting with '{'). */
+static void refused(const char *path, const char *form, const struct client *c, long status, const char *want)
+{
+	struct http_resp r;
+	post_form(path, form, c, &r);
+	if (want[0] == '{') {
+		ASSERT_STR(r.body, want);
+		char code[64];
+		sscanf(want, "{\"error\":\"%63[^\"]", code);
+		expect_error(&r, status, code);
+	} else {
+		expect_error(&r, status, want);
+	}
+}
+
 /* ---- tests ------------------------------------------------------------------------------- */
 
 static void test_token_and_claims(void)
@@ -337,7 +353,6 @@ static void claim_is(const char *token, const char *claim, const char *json)
 
 static void test_scope_and_resource(void)
 {
-	struct http_resp r;
 	char *t = token_for(s1, &A, "scope=contacts:read");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	claim_is(t, "scope", "\"contacts:read\"");
@@ -355,16 +370,13 @@ static void test_scope_and_resource(void)
 	claim_is(t, "scope", "\"contacts:read\"");
 	free(t);
 
-	post_form(oauth_path(s1, "/v1/token"), "grant_type=client_credentials&scope=contacts:admin", &A, &r);
-	ASSERT_STR(r.body, "{\"error\":\"invalid_scope\",\"error_description\":\"scope contacts:admin is not granted "
-			   "to this client\"}");
-	expect_error(&r, 400, "invalid_scope");
-	post_form(oauth_path(s1, "/v1/token"), "grant_type=client_credentials&scope=contacts:write", &B, &r);
-	expect_error(&r, 400, "invalid_scope");
-	post_form(oauth_path(s1, "/v1/token"), "grant_type=client_credentials&resource=urn:other", &A, &r);
-	ASSERT_STR(r.body, "{\"error\":\"invalid_target\",\"error_description\":\"resource is not this "
-			   "authorization server's\"}");
-	expect_error(&r, 400, "invalid_target");
+	refused(oauth_path(s1, "/v1/token"), "grant_type=client_credentials&scope=contacts:admin", &A, 400,
+		"{\"error\":\"invalid_scope\",\"error_description\":\"scope contacts:admin is not granted "
+		"to this client\"}");
+	refused(oauth_path(s1, "/v1/token"), "grant_type=client_credentials&scope=contacts:write", &B, 400, "invalid_scope");
+	refused(oauth_path(s1, "/v1/token"), "grant_type=client_credentials&resource=urn:other", &A, 400,
+		"{\"error\":\"invalid_target\",\"error_description\":\"resource is not this "
+		"authorization server's\"}");
 }
 
 static void test_client_authentication(void)
@@ -377,10 +389,9 @@ static void test_client_authentication(void)
 	CU_ASSERT_EQUAL(r.status, 200);
 	tc_resp_free(&r);
 	/* both at once */
-	post_form(oauth_path(s1, "/v1/token"), form, &A, &r);
-	ASSERT_STR(r.body, "{\"error\":\"invalid_request\",\"error_description\":\"use one client authentication "
-			   "method, not two\"}");
-	expect_error(&r, 400, "invalid_request");
+	refused(oauth_path(s1, "/v1/token"), form, &A, 400,
+		"{\"error\":\"invalid_request\",\"error_description\":\"use one client authentication "
+		"method, not two\"}");
 	/* none */
 	post_form(oauth_path(s1, "/v1/token"), "grant_type=client_credentials", NULL, &r);
 	ASSERT_STR(tc_header(&r, "WWW-Authenticate"), "Basic realm=\"authzd\", charset=\"UTF-8\"");
@@ -398,40 +409,31 @@ static void test_client_authentication(void)
 	     &r);
 	expect_error(&r, 401, "invalid_client");
 	/* known, right secret, but not linked here */
-	post_form(oauth_path(s1, "/v1/token"), "grant_type=client_credentials", &C, &r);
-	ASSERT_STR(r.body, "{\"error\":\"unauthorized_client\",\"error_description\":\"the client is not linked to "
-			   "this authorization server\"}");
-	expect_error(&r, 400, "unauthorized_client");
-	post_form(oauth_path(s3, "/v1/token"), "grant_type=client_credentials", &A, &r);
-	expect_error(&r, 400, "unauthorized_client");
+	refused(oauth_path(s1, "/v1/token"), "grant_type=client_credentials", &C, 400,
+		"{\"error\":\"unauthorized_client\",\"error_description\":\"the client is not linked to "
+		"this authorization server\"}");
+	refused(oauth_path(s3, "/v1/token"), "grant_type=client_credentials", &A, 400, "unauthorized_client");
 }
 
 static void test_request_errors(void)
 {
 	struct http_resp r;
-	post_form(oauth_path(s1, "/v1/token"), "scope=x", &A, &r);
-	ASSERT_STR(r.body, "{\"error\":\"invalid_request\",\"error_description\":\"grant_type is required\"}");
-	expect_error(&r, 400, "invalid_request");
-	post_form(oauth_path(s1, "/v1/token"), "grant_type=password&username=u&password=p", &A, &r);
-	expect_error(&r, 400, "unsupported_grant_type");
-	post_form(oauth_path(s1, "/v1/token"), "grant_type=client_credentials&grant_type=client_credentials", &A, &r);
-	ASSERT_STR(r.body, "{\"error\":\"invalid_request\",\"error_description\":\"parameter grant_type is "
-			   "repeated\"}");
-	expect_error(&r, 400, "invalid_request");
-	post_form(oauth_path(s1, "/v1/token"), "grant_type=client_credentials&scope=a&scope=b", &A, &r);
-	expect_error(&r, 400, "invalid_request");
+	refused(oauth_path(s1, "/v1/token"), "scope=x", &A, 400,
+		"{\"error\":\"invalid_request\",\"error_description\":\"grant_type is required\"}");
+	refused(oauth_path(s1, "/v1/token"), "grant_type=password&username=u&password=p", &A, 400, "unsupported_grant_type");
+	refused(oauth_path(s1, "/v1/token"), "grant_type=client_credentials&grant_type=client_credentials", &A, 400,
+		"{\"error\":\"invalid_request\",\"error_description\":\"parameter grant_type is "
+		"repeated\"}");
+	refused(oauth_path(s1, "/v1/token"), "grant_type=client_credentials&scope=a&scope=b", &A, 400, "invalid_request");
 	call("POST", oauth_path(s1, "/v1/token"), "application/json", "{\"grant_type\":\"client_credentials\"}",
 	     A.basic, &r);
 	expect_error(&r, 400, "invalid_request");
-	post_form(oauth_path(s1, "/v1/token"), "grant_type=client_credentials&scope=%ZZ", &A, &r);
-	expect_error(&r, 400, "invalid_request");
+	refused(oauth_path(s1, "/v1/token"), "grant_type=client_credentials&scope=%ZZ", &A, 400, "invalid_request");
 	call("GET", oauth_path(s1, "/v1/token"), NULL, NULL, A.basic, &r);
 	ASSERT_STR(tc_header(&r, "Allow"), "POST");
 	expect_error(&r, 405, "invalid_request");
-	post_form("/oauth2/999999999/v1/token", "grant_type=client_credentials", &A, &r);
-	expect_error(&r, 404, "invalid_request");
-	post_form("/oauth2/abc/v1/token", "grant_type=client_credentials", &A, &r);
-	expect_error(&r, 404, "invalid_request");
+	refused("/oauth2/999999999/v1/token", "grant_type=client_credentials", &A, 404, "invalid_request");
+	refused("/oauth2/abc/v1/token", "grant_type=client_credentials", &A, 404, "invalid_request");
 	call("GET", "/oauth2/1/v2/nothing", NULL, NULL, NULL, &r);
 	expect_error(&r, 404, "invalid_request");
 }
@@ -559,8 +561,7 @@ static void test_introspection(void)
 	expect_error(&r, 400, "unauthorized_client");
 	introspect_as(oauth_path(s1, "/v1/introspect"), t, NULL, &r);
 	expect_error(&r, 401, "invalid_client");
-	post_form(oauth_path(s1, "/v1/introspect"), "token_type_hint=access_token", &B, &r);
-	expect_error(&r, 400, "invalid_request");
+	refused(oauth_path(s1, "/v1/introspect"), "token_type_hint=access_token", &B, 400, "invalid_request");
 	/* anything not active is exactly {"active":false} */
 	expect_inactive(oauth_path(s1, "/v1/introspect"), "not-a-jwt", &B);
 	expect_inactive(oauth_path(s1, "/v1/introspect"), "eyJhbGciOiJub25lIn0.eyJqdGkiOiJ4In0.", &B);
@@ -583,13 +584,11 @@ static void test_revocation(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	json_t *c = part(t, 1);
 	/* a client cannot revoke another's token */
-	post_form(oauth_path(s1, "/v1/revoke"), form_token(t), &B, &r);
-	ASSERT_STR(r.body, "{\"error\":\"unauthorized_client\",\"error_description\":\"the token was not issued to "
-			   "this client\"}");
-	expect_error(&r, 400, "unauthorized_client");
+	refused(oauth_path(s1, "/v1/revoke"), form_token(t), &B, 400,
+		"{\"error\":\"unauthorized_client\",\"error_description\":\"the token was not issued to "
+		"this client\"}");
 	expect_active(oauth_path(s1, "/v1/introspect"), t, &B);
-	post_form(oauth_path(s1, "/v1/revoke"), form_token(t), NULL, &r);
-	expect_error(&r, 401, "invalid_client");
+	refused(oauth_path(s1, "/v1/revoke"), form_token(t), NULL, 401, "invalid_client");
 	/* its own: 200, empty, and at once inactive everywhere */
 	post_form(oauth_path(s1, "/v1/revoke"), form_token(t), &A, &r);
 	CU_ASSERT_EQUAL(r.status, 200);
@@ -628,12 +627,11 @@ static void test_onelogin_paths(void)
 	snprintf(want_iss, sizeof(want_iss), "https://tenant-a.test%s/oidc/2", port && port > https + 6 ? port : "");
 	tc_set_host("tenant-a.test");
 	/* A is linked to s1 and s2: which one needs saying */
-	post_form(path_token, "grant_type=client_credentials", &A, &r);
-	ASSERT_STR(r.body, "{\"error\":\"invalid_target\",\"error_description\":\"the client is linked to several "
-			   "authorization servers: say which by resource\"}");
-	expect_error(&r, 400, "invalid_target");
-	post_form(path_token, "grant_type=client_credentials&resource=https%3A%2F%2Fnowhere.example.com", &A, &r);
-	expect_error(&r, 400, "invalid_target");
+	refused(path_token, "grant_type=client_credentials", &A, 400,
+		"{\"error\":\"invalid_target\",\"error_description\":\"the client is linked to several "
+		"authorization servers: say which by resource\"}");
+	refused(path_token, "grant_type=client_credentials&resource=https%3A%2F%2Fnowhere.example.com", &A, 400,
+		"invalid_target");
 	post_form(path_token, "grant_type=client_credentials&resource=https%3A%2F%2Fcontacts.example.com", &A, &r);
 	CU_ASSERT_EQUAL_FATAL(r.status, 200);
 	json_t *body = json_loads(r.body, 0, NULL);
@@ -686,8 +684,7 @@ static void test_onelogin_paths(void)
 	expect_inactive("/oidc/2/token/introspection", t, &B);
 	/* another host is another tenant: the default one, which knows none of these clients */
 	tc_set_host(NULL);
-	post_form(path_token, "grant_type=client_credentials", &B, &r);
-	expect_error(&r, 401, "invalid_client");
+	refused(path_token, "grant_type=client_credentials", &B, 401, "invalid_client");
 	json_decref(c);
 	json_decref(body);
 }
@@ -797,20 +794,15 @@ static void test_azure_own_client(void)
 	tc_resp_free(&r);
 	expect_inactive(oauth_path(az, "/v1/introspect"), t, &own);
 	free(t);
-	post_form(oauth_path(az, "/v1/token"), "grant_type=client_credentials&scope=api.admin", &own, &r);
-	expect_error(&r, 400, "invalid_scope");
-	post_form(oauth_path(az, "/v1/token"), "grant_type=client_credentials", &wrong, &r);
-	expect_error(&r, 401, "invalid_client");
+	refused(oauth_path(az, "/v1/token"), "grant_type=client_credentials&scope=api.admin", &own, 400, "invalid_scope");
+	refused(oauth_path(az, "/v1/token"), "grant_type=client_credentials", &wrong, 401, "invalid_client");
 	/* authentication first, then the grant type */
-	post_form(oauth_path(az2, "/v1/token"), "grant_type=client_credentials", &wrong, &r);
-	expect_error(&r, 401, "invalid_client");
-	post_form(oauth_path(az2, "/v1/token"), "grant_type=client_credentials", &code, &r);
-	ASSERT_STR(r.body, "{\"error\":\"unauthorized_client\",\"error_description\":\"this authorization server "
-			   "does not allow client_credentials\"}");
-	expect_error(&r, 400, "unauthorized_client");
+	refused(oauth_path(az2, "/v1/token"), "grant_type=client_credentials", &wrong, 401, "invalid_client");
+	refused(oauth_path(az2, "/v1/token"), "grant_type=client_credentials", &code, 400,
+		"{\"error\":\"unauthorized_client\",\"error_description\":\"this authorization server "
+		"does not allow client_credentials\"}");
 	/* a client of one Azure server is nobody at another */
-	post_form(oauth_path(az2, "/v1/token"), "grant_type=client_credentials", &own, &r);
-	expect_error(&r, 401, "invalid_client");
+	refused(oauth_path(az2, "/v1/token"), "grant_type=client_credentials", &own, 401, "invalid_client");
 }
 
 /* The clock rotates keys: once the next key's time comes, every worker signs with it (no

@@ -16,10 +16,11 @@
 #include "http/credentials.h"
 #include "http/response.h"
 
-void oauth_issuer_of(struct request *r, int tenant_issuer, struct oauth_issuer *out)
+void oauth_issuer_of(struct request *r, struct oauth_issuer *out)
 {
 	out->host = r->host;
-	out->server_id = tenant_issuer ? 0 : onelogin_parse_id(r->nparams > 0 ? r->params[0] : NULL);
+	out->tenant = r->nparams == 0;
+	out->server_id = out->tenant ? 0 : onelogin_parse_id(r->params[0]);
 }
 
 const char *oauth_issuer_url(struct request *r, const struct oauth_issuer *is, int tenant_host)

@@ -11,18 +11,13 @@
 #include "db/db_token.h"
 #include "http/request.h"
 
-/* Routes: /oauth2/:id/... */
+/* Routes, each for both kinds of issuer: /oauth2/:id/... (the path names the server) and
+ * OneLogin's /oidc/2/... (no path parameter: the host's tenant). */
 status_t oauth_token(struct request *r);
 status_t oauth_keys(struct request *r);
 status_t oauth_introspect(struct request *r);
 status_t oauth_revoke(struct request *r);
 status_t oauth_metadata(struct request *r);
-/* ... and OneLogin's /oidc/2/... */
-status_t oidc_token(struct request *r);
-status_t oidc_certs(struct request *r);
-status_t oidc_introspect(struct request *r);
-status_t oidc_revoke(struct request *r);
-status_t oidc_metadata(struct request *r);
 
 /* ---- shared by the oauth_*.c files ------------------------------------------------- */
 
@@ -30,7 +25,8 @@ status_t oidc_metadata(struct request *r);
 
 /* Which issuer a request is for. */
 struct oauth_issuer {
-	int64_t server_id;        /* 0: the tenant issuer of host */
+	int tenant;               /* the tenant issuer of host (OneLogin's paths) */
+	int64_t server_id;        /* else the server's; 0 if the path cannot name one */
 	const char *host;
 };
 
@@ -38,9 +34,8 @@ struct oauth_issuer {
  * claims the host, the public URL with that host name. */
 const char *oauth_issuer_url(struct request *r, const struct oauth_issuer *is, int tenant_host);
 
-/* The issuer a route names: /oauth2/:id (0 if the id cannot be one: no such server) or
- * /oidc/2 (the host's tenant). */
-void oauth_issuer_of(struct request *r, int tenant_issuer, struct oauth_issuer *out);
+/* The issuer a route names: /oauth2/:id or /oidc/2 (the host's tenant). */
+void oauth_issuer_of(struct request *r, struct oauth_issuer *out);
 
 /* The form of a POST: application/x-www-form-urlencoded, every parameter at most once. */
 struct oauth_form {

@@ -67,31 +67,30 @@ static status_t examine(struct request *r, const struct oauth_issuer *is, const 
 }
 
 /* The form, the caller's credentials and the token of either endpoint. */
-static status_t read_request(struct request *r, int tenant_issuer, struct oauth_issuer *is, struct oauth_client *c,
-			     struct presented *p)
+static status_t read_request(struct request *r, struct oauth_issuer *is, struct oauth_client *c, struct presented *p)
 {
 	struct oauth_form f;
 	status_t st;
-	oauth_issuer_of(r, tenant_issuer, is);
+	oauth_issuer_of(r, is);
 	if ((st = oauth_form_read(r, &f)) != ST_OK || (st = oauth_client_read(r, &f, c)) != ST_OK)
 		return st;
 	const char *token = oauth_form_get(&f, "token");
 	if (token == NULL || token[0] == '\0')
 		return oauth_error(r, ST_BAD_REQUEST, "invalid_request", "token is required");
-	if (!tenant_issuer && is->server_id == 0)
+	if (!is->tenant && is->server_id == 0)
 		return oauth_client_outcome(r, TOKEN_NO_SERVER, 0, c, NULL, NULL, 0);
 	/* token_type_hint only speeds a search up (RFC 7009 2.1); there is one kind to search */
 	return examine(r, is, token, p);
 }
 
-static status_t introspect(struct request *r, int tenant_issuer)
+status_t oauth_introspect(struct request *r)
 {
 	struct oauth_issuer is;
 	struct oauth_client c;
 	struct presented p;
 	struct token_check chk;
 	status_t st;
-	if ((st = read_request(r, tenant_issuer, &is, &c, &p)) != ST_OK ||
+	if ((st = read_request(r, &is, &c, &p)) != ST_OK ||
 	    (st = db_token_check(r->svc->db, r->arena, is.server_id, is.host, c.id, c.hash, &p.claims, &chk)) != ST_OK ||
 	    (st = oauth_client_outcome(r, chk.outcome, chk.retry_after, &c, &chk.azure_secret, chk.azure_binding,
 				       is.server_id)) != ST_OK)
@@ -114,14 +113,14 @@ static status_t introspect(struct request *r, int tenant_issuer)
 	return ST_OK;
 }
 
-static status_t revoke(struct request *r, int tenant_issuer)
+status_t oauth_revoke(struct request *r)
 {
 	struct oauth_issuer is;
 	struct oauth_client c;
 	struct presented p;
 	struct token_check chk;
 	status_t st;
-	if ((st = read_request(r, tenant_issuer, &is, &c, &p)) != ST_OK ||
+	if ((st = read_request(r, &is, &c, &p)) != ST_OK ||
 	    (st = db_token_revoke(r->svc->db, r->arena, is.server_id, is.host, c.id, c.hash, &p.claims, &chk)) != ST_OK)
 		return st;
 	if (chk.outcome == TOKEN_NOT_YOURS)
@@ -141,24 +140,4 @@ static status_t revoke(struct request *r, int tenant_issuer)
 	http_reply_header(r, "Cache-Control", "no-store");
 	http_reply_empty(r, 200);
 	return ST_OK;
-}
-
-status_t oauth_introspect(struct request *r)
-{
-	return introspect(r, 0);
-}
-
-status_t oidc_introspect(struct request *r)
-{
-	return introspect(r, 1);
-}
-
-status_t oauth_revoke(struct request *r)
-{
-	return revoke(r, 0);
-}
-
-status_t oidc_revoke(struct request *r)
-{
-	return revoke(r, 1);
 }

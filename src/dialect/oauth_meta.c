@@ -13,11 +13,11 @@
 #include "http/response.h"
 
 /* What the issuer of r publishes, its ring made if this is its first use. */
-static status_t published(struct request *r, const struct oauth_issuer *is, int tenant_issuer,
-			  struct issuer_public *pub)
+static status_t published(struct request *r, struct oauth_issuer *is, struct issuer_public *pub)
 {
 	status_t st;
-	if (!tenant_issuer && is->server_id == 0)
+	oauth_issuer_of(r, is);
+	if (!is->tenant && is->server_id == 0)
 		return oauth_error(r, ST_NOT_FOUND, "invalid_request", "no such authorization server");
 	if ((st = db_issuer_public(r->svc->db, r->arena, is->server_id, is->host, pub)) != ST_OK)
 		return st;
@@ -50,12 +50,11 @@ static void reply_cacheable(struct request *r, const char *body, size_t len)
 	http_reply_bytes(r, 200, "application/json; charset=utf-8", body, len);
 }
 
-static status_t keys(struct request *r, int tenant_issuer)
+status_t oauth_keys(struct request *r)
 {
 	struct oauth_issuer is;
 	struct issuer_public pub;
-	oauth_issuer_of(r, tenant_issuer, &is);
-	status_t st = published(r, &is, tenant_issuer, &pub);
+	status_t st = published(r, &is, &pub);
 	if (st != ST_OK)
 		return st;
 	const char *body = arena_sprintf(r->arena, "{\"keys\":%s}", pub.keys ? pub.keys : "[]");
@@ -79,19 +78,18 @@ static json_t *auth_methods(void)
 	return json_pack("[s,s]", "client_secret_basic", "client_secret_post");
 }
 
-static status_t metadata(struct request *r, int tenant_issuer)
+status_t oauth_metadata(struct request *r)
 {
 	struct oauth_issuer is;
 	struct issuer_public pub;
-	oauth_issuer_of(r, tenant_issuer, &is);
-	status_t st = published(r, &is, tenant_issuer, &pub);
+	status_t st = published(r, &is, &pub);
 	if (st != ST_OK)
 		return st;
 	const char *issuer = oauth_issuer_url(r, &is, pub.tenant_host);
 	/* OneLogin's endpoint names under /oidc/2, Okta's under /oauth2/{id} */
-	const char *token = tenant_issuer ? "token" : "v1/token", *keys_path = tenant_issuer ? "certs" : "v1/keys",
-		   *introspect = tenant_issuer ? "token/introspection" : "v1/introspect",
-		   *revoke = tenant_issuer ? "token/revocation" : "v1/revoke";
+	const char *token = is.tenant ? "token" : "v1/token", *keys_path = is.tenant ? "certs" : "v1/keys",
+		   *introspect = is.tenant ? "token/introspection" : "v1/introspect",
+		   *revoke = is.tenant ? "token/revocation" : "v1/revoke";
 	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:[], s:o, s:o, s:o, s:o, s:o}",
 				"issuer", issuer,
 				"token_endpoint", arena_sprintf(r->arena, "%s/%s", issuer, token),
@@ -112,24 +110,4 @@ static status_t metadata(struct request *r, int tenant_issuer)
 	json_decref(doc);
 	reply_cacheable(r, body, len);
 	return ST_OK;
-}
-
-status_t oauth_keys(struct request *r)
-{
-	return keys(r, 0);
-}
-
-status_t oidc_certs(struct request *r)
-{
-	return keys(r, 1);
-}
-
-status_t oauth_metadata(struct request *r)
-{
-	return metadata(r, 0);
-}
-
-status_t oidc_metadata(struct request *r)
-{
-	return metadata(r, 1);
 }

@@ -151,7 +151,7 @@ static const char *new_jti(struct request *r, const struct oauth_issuer *is, int
 	return is->server_id != 0 ? id : arena_sprintf(r->arena, "%s.%lld", id, (long long)server_id);
 }
 
-static status_t token(struct request *r, int tenant_issuer)
+status_t oauth_token(struct request *r)
 {
 	struct oauth_issuer is;
 	struct oauth_form f;
@@ -161,7 +161,7 @@ static status_t token(struct request *r, int tenant_issuer)
 	const char *scope = NULL;
 	json_t *aud = NULL;
 	status_t st;
-	oauth_issuer_of(r, tenant_issuer, &is);
+	oauth_issuer_of(r, &is);
 	if ((st = oauth_form_read(r, &f)) != ST_OK)
 		return st;
 	const char *grant_type = oauth_form_get(&f, "grant_type"), *resource = oauth_form_get(&f, "resource");
@@ -172,9 +172,9 @@ static status_t token(struct request *r, int tenant_issuer)
 				   "only client_credentials is supported");
 	if ((st = oauth_client_read(r, &f, &c)) != ST_OK)
 		return st;
-	if (!tenant_issuer && is.server_id == 0)
+	if (!is.tenant && is.server_id == 0)
 		return oauth_client_outcome(r, TOKEN_NO_SERVER, 0, &c, NULL, NULL, 0);
-	if ((st = db_token_request(r->svc->db, r->arena, is.server_id, is.host, tenant_issuer ? resource : NULL, c.id,
+	if ((st = db_token_request(r->svc->db, r->arena, is.server_id, is.host, is.tenant ? resource : NULL, c.id,
 				   c.hash, &g)) != ST_OK ||
 	    (g.outcome == TOKEN_INVALID_CLIENT &&
 	     (st = db_token_client_failed(r->svc->db, r->arena, g.tenant_id, c.id)) != ST_OK) ||
@@ -195,7 +195,7 @@ static status_t token(struct request *r, int tenant_issuer)
 	json_t *claims = json_pack("{s:s, s:s, s:O, s:I, s:I, s:s, s:s, s:s}", "iss", issuer, "sub", c.id, "aud", aud,
 				   "exp", (json_int_t)(now + lifetime), "iat", (json_int_t)now, "jti",
 				   new_jti(r, &is, g.server_id), "client_id", c.id, "scope", scope);
-	if (tenant_issuer)
+	if (is.tenant)
 		json_object_set_new(claims, "azp", json_string(c.id));
 	size_t len;
 	const char *payload = jsonx_dump(r->arena, claims, &len);
@@ -208,14 +208,4 @@ static status_t token(struct request *r, int tenant_issuer)
 	oauth_reply_no_store(r, json_pack("{s:s, s:s, s:I, s:s}", "access_token", jwt, "token_type", "Bearer",
 					  "expires_in", (json_int_t)lifetime, "scope", scope));
 	return ST_OK;
-}
-
-status_t oauth_token(struct request *r)
-{
-	return token(r, 0);
-}
-
-status_t oidc_token(struct request *r)
-{
-	return token(r, 1);
 }
