@@ -11,7 +11,8 @@
 #include "http/router.h"
 #include "routes.h"
 
-/* The statuses nginx produces itself on authzd's paths. 494 (header too large) and
+/* The statuses nginx produces itself on authzd's paths (412 from what it caches: an
+ * If-Match that does not match; it serves no ranges of them, so no 416). 494 (header too large) and
  * 495-497 (TLS client problems) are nginx's own codes, sent as 431 and 400; 501 (a transfer
  * coding nginx does not know) and 505 (an HTTP version it does not speak) are what the
  * client sent, so they are 400s too: no 5xx for anything a client can send. */
@@ -20,7 +21,8 @@ static const struct {
 	const char *from;      /* the codes of nginx's that become it */
 } statuses[] = {
 	{ 400, "400 495 496 497 501 505" }, { 404, "404" }, { 405, "405" }, { 408, "408" }, { 411, "411" },
-	{ 414, "414" }, { 431, "494" }, { 500, "500" }, { 502, "502" }, { 503, "503" }, { 504, "504" },
+	{ 412, "412" }, { 414, "414" }, { 431, "494" }, { 500, "500" }, { 502, "502" }, { 503, "503" },
+	{ 504, "504" },
 };
 
 /* The body d renders for code, as an nginx single-quoted string (no $: nginx would expand it). */

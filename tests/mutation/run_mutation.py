@@ -78,11 +78,21 @@ ROUTES = [
     ("POST", "/vedsdk/oauth/:operation"),
     ("POST", "/vedauth/authorize/oauth"), ("POST", "/vedauth/authorize/token"),
     ("GET", "/vedauth/authorize/verify"), ("GET", "/vedauth/revoke/token"),
+    ("POST", "/oauth2/:id/v1/token"), ("GET HEAD", "/oauth2/:id/v1/keys"),
+    ("POST", "/oauth2/:id/v1/introspect"), ("POST", "/oauth2/:id/v1/revoke"),
+    ("GET HEAD", "/.well-known/oauth-authorization-server/oauth2/:id"),
+    ("GET HEAD", "/oauth2/:id/.well-known/oauth-authorization-server"),
+    ("GET HEAD", "/oauth2/:id/.well-known/openid-configuration"),
+    ("POST", "/oidc/2/token"), ("GET HEAD", "/oidc/2/certs"), ("POST", "/oidc/2/token/introspection"),
+    ("POST", "/oidc/2/token/revocation"), ("GET HEAD", "/.well-known/oauth-authorization-server/oidc/2"),
+    ("GET HEAD", "/oidc/2/.well-known/oauth-authorization-server"),
+    ("GET HEAD", "/oidc/2/.well-known/openid-configuration"),
 ]
 ROUTE_SEGS = [(set(m.split()), p, [None if s.startswith(":") else s.lower() for s in p[1:].split("/")])
               for m, p in ROUTES]
 PREFIXES = [("/api/", "onelogin"), ("/auth/", "onelogin_status"), ("/subscriptions/", "azure"),
-            ("/vedsdk/", "venafi"), ("/vedauth/", "venafi")]
+            ("/vedsdk/", "venafi"), ("/vedauth/", "venafi"), ("/oauth2/", "oauth"), ("/oidc/", "oauth"),
+            ("/.well-known/", "oauth")]
 
 
 def short_pattern(p):
@@ -149,7 +159,7 @@ def error_shape_ok(dialect, status, body):
     if dialect == "azure":
         e = body.get("error") if isinstance(body, dict) else None
         return s(e, "code") and s(e, "message")
-    if dialect == "venafi":
+    if dialect in ("venafi", "oauth"):
         return s(body, "error") and s(body, "error_description")
     return True
 
@@ -656,6 +666,11 @@ def json_headers(ctx, auth=True):
     return (bearer(ctx) if auth else []) + [[b"Content-Type", b"application/json"]]
 
 
+def oauth_resource(ctx):
+    """The fixture server's resource identifier, form-encoded (it picks the server on /oidc/2)."""
+    return b(f"https%3A%2F%2Fmut.example%2F{ctx.tag}")
+
+
 def ol_server_body(rng, tag):
     return {"name": f"mut {tag} {rng.randrange(10**6)}", "description": "mutation fixture",
             "configuration": {"resource_identifier": f"https://mut.example/{tag}",
@@ -775,6 +790,20 @@ class Seeds:
         add("POST /vedauth/authorize/token", 1, self.vrefresh)
         add("GET /vedauth/authorize/verify", 2, self.vverify)
         add("GET /vedauth/revoke/token", 1, self.vrevoke)
+        # the token service, on a server's issuer and on the default tenant's /oidc/2
+        for base, label in ((["oauth2", str(c.ol_server)], "/oauth2/:id"), (["oidc", "2"], "/oidc/2")):
+            token, keys = ("v1/token", "v1/keys") if label != "/oidc/2" else ("token", "certs")
+            intro, rev = ("v1/introspect", "v1/revoke") if label != "/oidc/2" else ("token/introspection",
+                                                                                  "token/revocation")
+            add(f"POST {label}/{token}", 4, lambda r, base=base, t=token: self.oauth_token(r, base, t))
+            add(f"GET {label}/{keys}", 2, lambda r, base=base, k=keys: self.oauth_get(base + k.split("/")))
+            add(f"POST {label}/{intro}", 3, lambda r, base=base, i=intro, t=token: self.oauth_inspect(r, base, i, t))
+            add(f"POST {label}/{rev}", 2, lambda r, base=base, v=rev, t=token: self.oauth_inspect(r, base, v, t))
+            for doc in ("oauth-authorization-server", "openid-configuration"):
+                add(f"GET {label}/.well-known/{doc}", 1,
+                    lambda r, base=base, d=doc: self.oauth_get(base + [".well-known", d]))
+        add("GET /.well-known/oauth-authorization-server/oauth2/:id", 1, lambda r: self.oauth_get(
+            [".well-known", "oauth-authorization-server", "oauth2", str(c.ol_server)]))
         self.all = S
         total = sum(w for _, w, _ in S)
         self.cum = []
@@ -834,6 +863,42 @@ class Seeds:
         else:
             q.set_header(b"Authorization", b(f"client_id:{fake}, client_secret:{secret}"))
         q.expect = (401, 429)             # an unknown client (401), or the throttled one (429)
+        return q
+
+    # -- the token service: the fixture application is a client of the fixture server
+
+    def oauth_client(self, q, r):
+        """Mostly the fixture client, its credentials left alone; else a second one whose
+        credentials the mutations may garble (failures count: it may be throttled, 429)."""
+        c = self.ctx
+        cid, secret = (c.client_id, c.client_secret) if r.random() < 0.7 else (c.client2_id, c.client2_secret)
+        q.set_header(b"Authorization", b"Basic " + base64.b64encode(b(f"{cid}:{secret}")))
+        q.set_header(b"Content-Type", b"application/x-www-form-urlencoded")
+        q.locked = cid == c.client_id
+        q.expect = (200, 299) if q.locked else (200, 429)
+        return q
+
+    def oauth_token(self, r, base, token):
+        q = Req(b"POST", [b(s) for s in base + token.split("/")], body=NOBODY)
+        q.form = [[b"grant_type", b"client_credentials"]]
+        if r.random() < 0.5:
+            q.form.append([b"scope", b(f"mut:{self.ctx.tag}:read")])
+        if r.random() < 0.3 or base[0] == "oidc":
+            q.form.append([b"resource", oauth_resource(self.ctx)])
+        return self.oauth_client(q, r)
+
+    def oauth_inspect(self, r, base, path, token):
+        t = self.run.client_token([b(s) for s in base + token.split("/")]) or "x.y.z"
+        q = Req(b"POST", [b(s) for s in base + path.split("/")], body=NOBODY)
+        q.form = [[b"token", b(t)]]
+        if r.random() < 0.3:
+            q.form.append([b"token_type_hint", b"access_token"])
+        return self.oauth_client(q, r)
+
+    def oauth_get(self, segs):
+        q = Req(b"GET", [b(s) for s in segs])
+        if segs[0] == "oauth2":
+            q.params = {1: "ol_id"}
         return q
 
     def revoke(self, r):
@@ -1841,6 +1906,15 @@ class Run:
                          [b"Content-Type", b"application/json"]], body={"grant_type": "client_credentials"})
         return self.setup(q).get("access_token")
 
+    def client_token(self, segs):
+        """A token of the fixture client from the token endpoint at segs (for introspection)."""
+        c = self.ctx
+        q = Req(b"POST", segs, body=NOBODY)
+        q.form = [[b"grant_type", b"client_credentials"], [b"resource", oauth_resource(c)]]
+        q.set_header(b"Authorization", b"Basic " + base64.b64encode(b(f"{c.client_id}:{c.client_secret}")))
+        q.set_header(b"Content-Type", b"application/x-www-form-urlencoded")
+        return self.setup(q).get("access_token")
+
     def etag(self):
         c = self.ctx
         resp = self.send(Req(b"HEAD", *az_segs(c, c.az_server), query=[b"api-version=" + API_VERSION],
@@ -1951,6 +2025,17 @@ def fixtures(run, ctx, args):
                         "claim")["id"]
     ctx.ol_app = must(Req(b"POST", [b"api", b"2", b"apps"], headers=json_headers(ctx),
                           body={"name": f"mut app {ctx.tag}", "description": "linked"}), (201,), "app")["id"]
+    # two clients of the token service, apart from the apps other seeds write: the first one's
+    # credentials stay intact, the second's the mutations may garble (and so throttle)
+    for n in (1, 2):
+        app = must(Req(b"POST", [b"api", b"2", b"apps"], headers=json_headers(ctx),
+                       body={"name": f"mut token client {n} {ctx.tag}", "description": "token service"}), (201,),
+                   f"token client {n}")
+        setattr(ctx, f"client{n if n > 1 else ''}_id", app["sso"]["client_id"])
+        setattr(ctx, f"client{n if n > 1 else ''}_secret", app["sso"]["client_secret"])
+        REDACT.append((b(app["sso"]["client_secret"]), b(f"<client-{n}-secret>")))
+        must(Req(b"POST", *ol_path(ctx.ol_server, "clients"), headers=json_headers(ctx),
+                 body={"app_id": app["id"], "scopes": [ctx.ol_scope]}), (200, 201), f"token client {n} link")
     ctx.ol_app2 = must(Req(b"POST", [b"api", b"2", b"apps"], headers=json_headers(ctx),
                            body={"name": f"mut app2 {ctx.tag}", "description": "unlinked"}), (201,), "app 2")["id"]
     must(Req(b"POST", *ol_path(ctx.ol_server, "clients"), headers=json_headers(ctx),
