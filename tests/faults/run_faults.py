@@ -2,7 +2,8 @@
 """Bounded fault-injection run against a running authzd stack (Python standard library only).
 
 Parallel writers in all three dialects (OneLogin servers with their scopes and claims, OneLogin
-apps, Azure authorizationServers, Venafi applications) write while the run SIGKILLs workers,
+apps, Azure authorizationServers, Venafi applications) and of the token service (tokens issued,
+then revoked: the signing keys and the revocations must outlive every fault) write while the run SIGKILLs workers,
 restarts PostgreSQL with -m fast and -m immediate, and reloads nginx. Every thread owns its
 resources and writes each one sequentially, keeping a ledger of every write: acknowledged (2xx,
 Venafi Result 0) or not (502/503/5xx/connection error after sending: it may or may not have
@@ -363,7 +364,7 @@ def route_of(method, path):
     p = re.sub(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.ApiManagement/service/[^/]+",
                "/subscriptions/…/service/{svc}", p)
     p = re.sub(r"/authorizationServers/[^/]+", "/authorizationServers/{name}", p)
-    p = re.sub(r"(api_authorizations|apps|scopes|claims|clients)/\d+", r"\1/{id}", p)
+    p = re.sub(r"(api_authorizations|apps|scopes|claims|clients|oauth2)/\d+", r"\1/{id}", p)
     return f"{method} {p}"
 
 
@@ -1029,7 +1030,53 @@ class VenafiWriter(Writer):
                                                   "GrantValidity", "Renewable", "Vendor", "Url")}
 
 
-WRITER_KINDS = [OneLoginServerWriter, AzureWriter, VenafiWriter, OneLoginAppWriter]
+class TokenWriter(Writer):
+    """Tokens of the token service: issued (nothing is stored, but the key that signed them
+    is, and must outlive every fault) and revoked (a write: the revocation must stay).
+    The state is what introspection by another client of the server says."""
+    kind = "tok"
+
+    def form(self, path, fields, who):
+        data = urllib.parse.urlencode(fields).encode()
+        cid, secret = who
+        basic = base64.b64encode(f"{cid}:{secret}".encode()).decode()
+        return self.client.call("POST", path, data, expect=(200,), empty_ok=path.endswith("/revoke"),
+                                headers={"Authorization": f"Basic {basic}",
+                                         "Content-Type": "application/x-www-form-urlencoded"})
+
+    def create(self, e):
+        t = self.ctx.tokens
+
+        def fn():
+            r = self.form(f"/oauth2/{t['server']}/v1/token", {"grant_type": "client_credentials"}, t["client"])
+            o = self.outcome(r, (200,), notfound=())
+            if o == ACK:
+                if not isinstance(r.json, dict) or not isinstance(r.json.get("access_token"), str):
+                    self.ctx.v.add("bad token answer", f"POST /v1/token: {r.raw[:200]!r}")
+                    return UNACKED, r
+                e.token = r.json["access_token"]
+            return o, r
+        self.write(e, "create", "active", fn)
+
+    def step(self, e):
+        if e.belief != "active" or e.frozen:
+            e.closed = True           # revoked for good: the next turn takes a new token
+            return
+        t = self.ctx.tokens
+        self.write(e, "revoke", "revoked", lambda: (lambda r: (self.outcome(r, (200,), notfound=()), r))(
+            self.form(f"/oauth2/{t['server']}/v1/revoke", {"token": e.token}, t["client"])))
+
+    def read(self, e, purpose="read"):
+        if getattr(e, "token", None) is None:
+            return "absent", None     # never issued: nothing anywhere to find
+        t = self.ctx.tokens
+        r = self.form(f"/oauth2/{t['server']}/v1/introspect", {"token": e.token}, t["inspector"])
+        if not r.ok(200) or not isinstance(r.json, dict):
+            return "unknown", None
+        return "present", "active" if r.json.get("active") is True else "revoked"
+
+
+WRITER_KINDS = [OneLoginServerWriter, AzureWriter, VenafiWriter, OneLoginAppWriter, TokenWriter]
 
 
 # ------------------------------------------------------------------------------- faults
@@ -1310,6 +1357,34 @@ def log_lines_since(path, offset):
         return []
 
 
+def token_setup(setup, run):
+    """A server whose tokens the token writers issue and revoke, its client and a second
+    client that introspects; its key ring is made here, before the faults begin."""
+    def must(r, what):
+        if not r.ok(200, 201) or not isinstance(r.json, dict):
+            raise SystemExit(f"cannot create the token fixture {what}: {r.status} {r.raw[:200]!r}")
+        return r.json
+    sid = must(setup.call("POST", "/api/2/api_authorizations", {
+        "name": f"tokens {run}", "configuration": {"resource_identifier": f"https://tokens.example.com/{run}",
+                                                  "audiences": [f"https://tokens.example.com/{run}"],
+                                                  "access_token_expiration_minutes": 1440}},
+        expect=(201,), purpose="setup"), "server")["id"]
+    scope = must(setup.call("POST", f"/api/2/api_authorizations/{sid}/scopes",
+                            {"value": "faults:read", "description": "read"}, expect=(200,), purpose="setup"),
+                 "scope")["id"]
+    out = {"server": sid}
+    for who in ("client", "inspector"):
+        app = must(setup.call("POST", "/api/2/apps", {"name": f"tokens {run} {who}"}, expect=(201,),
+                              purpose="setup"), who)
+        must(setup.call("POST", f"/api/2/api_authorizations/{sid}/clients", {"app_id": app["id"], "scopes": [scope]},
+                        expect=(200, 201), purpose="setup"), f"{who} link")
+        out[who] = (app["sso"]["client_id"], app["sso"]["client_secret"])
+    r = setup.call("GET", f"/oauth2/{sid}/v1/keys", purpose="setup")
+    if not r.ok(200):
+        raise SystemExit(f"cannot make the token fixture's key ring: {r.status} {r.raw[:200]!r}")
+    return out
+
+
 def get_token(stack):
     c = Client(stack, None, Stats(), Violations(), FaultClock())
     basic = base64.b64encode(f"{stack.credential['client_id']}:{stack.credential['client_secret']}".encode()).decode()
@@ -1329,7 +1404,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--var", required=True, help="state dir of a running stack (e.g. var/test)")
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of writes under faults (default 60)")
-    ap.add_argument("--threads", type=int, default=8, help="writer threads, dialects round robin (default 8)")
+    ap.add_argument("--threads", type=int, default=10, help="writer threads, kinds round robin (default 10)")
     ap.add_argument("--slots", type=int, default=3, help="resources each thread keeps in play (default 3)")
     ap.add_argument("--keepers", type=int, default=2,
                     help="resources each thread creates first and never writes again (default 2)")
@@ -1382,6 +1457,8 @@ def main():
     if not r.ok(201):
         raise SystemExit(f"cannot create the Azure service: {r.status} {r.raw[:200]!r}")
     setup.call("DELETE", az.path(boot), expect=(200,), empty_ok=True, headers={"If-Match": "*"}, purpose="setup")
+
+    ctx.tokens = token_setup(setup, ctx.run)
 
     writers = [WRITER_KINDS[i % len(WRITER_KINDS)](i, ctx.run, ctx, args.seed * 100 + i) for i in range(args.threads)]
     start = time.monotonic()
