@@ -24,6 +24,7 @@ PG_BINDIR="${AUTHZD_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
 # project's list; the second is what the scripts themselves call.
 AUTHZD_PACKAGES=(
     libfcgi-dev libjansson-dev libpq-dev libcunit1-dev libssl-dev libargon2-dev
+    clang-14 libfuzzer-14-dev libclang-rt-14-dev llvm-14
     libcurl4-openssl-dev postgresql nginx wrk autoconf automake libtool pkg-config
     build-essential curl jq openssl python3 iproute2 procps util-linux postgresql-client
 )

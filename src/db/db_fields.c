@@ -13,7 +13,8 @@
 #include "model/server.h"
 
 #define AT(base, off, T) ((T *)(void *)((char *)(base) + (off)))
-#define AT_C(base, off, T) ((const T *)(const void *)((const char *)(base) + (off)))
+/* read-only access; for a string field T is char *, so the field reads as char *const */
+#define AT_C(base, off, T) ((T const *)(const void *)((const char *)(base) + (off)))
 
 /* One column's value into its field; -1 if it is not of the field's type. */
 static int read_one(arena_t *a, const struct db_rows *rows, int i, int col, const struct db_field *f, void *out)
@@ -117,7 +118,7 @@ json_t *db_fields_doc(const struct db_field *map, size_t n, const void *in)
 		json_t *v = NULL;
 		switch (f->type) {
 		case DB_F_TEXT:
-			v = jsonx_string_or_null(*AT_C(in, f->offset, const char *));
+			v = jsonx_string_or_null(*AT_C(in, f->offset, char *));
 			break;
 		case DB_F_INT64:
 			v = json_integer(*AT_C(in, f->offset, int64_t));
