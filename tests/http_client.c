@@ -2,6 +2,7 @@
  * requests ride a kept-alive connection, as a real client's would. */
 #include "http_client.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +195,18 @@ void tc_expect_at(const char *file, int line, const char *method, const char *pa
 	CU_assertImplementation(ok, (unsigned)line, "TC_EXPECT", file, "", CU_FALSE);
 	if (rc == 0)
 		tc_resp_free(&r);
+}
+
+const char *tc_fmt(const char *fmt, ...)
+{
+	static char buf[8][1024];
+	static int k;
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = buf[k++ % 8];
+	vsnprintf(p, sizeof(buf[0]), fmt, ap);
+	va_end(ap);
+	return p;
 }
 
 void tc_resp_free(struct http_resp *r)

@@ -47,19 +47,6 @@ static int init(void)
 	return sid > 0 && other_sid > 0 ? 0 : -1;
 }
 
-static char *path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *path(const char *fmt, ...)
-{
-	static char buf[4][256];
-	static int k;
-	va_list ap;
-	va_start(ap, fmt);
-	char *p = buf[k++ % 4];
-	vsnprintf(p, 256, fmt, ap);
-	va_end(ap);
-	return p;
-}
-
 static void expect(const char *method, const char *p, const char *body, long status, const char *resp)
 {
 	struct http_resp r;
@@ -74,27 +61,27 @@ static void expect(const char *method, const char *p, const char *body, long sta
 
 static void test_scopes(void)
 {
-	long a = post_id(path("%s/scopes", sp), "{\"value\":\"contacts:read\",\"description\":\"Read\"}", 200);
-	long b = post_id(path("%s/scopes", sp), "{\"value\":\"contacts:write\",\"description\":\"Write\"}", 200);
+	long a = post_id(tc_fmt("%s/scopes", sp), "{\"value\":\"contacts:read\",\"description\":\"Read\"}", 200);
+	long b = post_id(tc_fmt("%s/scopes", sp), "{\"value\":\"contacts:write\",\"description\":\"Write\"}", 200);
 	CU_ASSERT_FATAL(a > 0 && b > 0);
 	char expect_list[512];
 	snprintf(expect_list, sizeof(expect_list), "[{\"id\":%ld,\"value\":\"contacts:read\",\"description\":\"Read\"},"
 		 "{\"id\":%ld,\"value\":\"contacts:write\",\"description\":\"Write\"}]", a, b);
-	expect("GET", path("%s/scopes", sp), NULL, 200, expect_list);
+	expect("GET", tc_fmt("%s/scopes", sp), NULL, 200, expect_list);
 	/* the same value on another server is fine; twice on one server is not */
-	CU_ASSERT(post_id(path("%s/scopes", osp), "{\"value\":\"contacts:read\",\"description\":\"R\"}", 200) > 0);
-	expect("POST", path("%s/scopes", sp), "{\"value\":\"contacts:read\",\"description\":\"again\"}", 422,
+	CU_ASSERT(post_id(tc_fmt("%s/scopes", osp), "{\"value\":\"contacts:read\",\"description\":\"R\"}", 200) > 0);
+	expect("POST", tc_fmt("%s/scopes", sp), "{\"value\":\"contacts:read\",\"description\":\"again\"}", 422,
 	       "{\"message\":\"Validation failed: Value has already been taken\",\"statusCode\":422,\"name\":\"UnprocessableEntityError\"}");
-	expect("PUT", path("%s/scopes/%ld", sp, b), "{\"value\":\"contacts:read\",\"description\":\"dup\"}", 422,
+	expect("PUT", tc_fmt("%s/scopes/%ld", sp, b), "{\"value\":\"contacts:read\",\"description\":\"dup\"}", 422,
 	       "{\"message\":\"Validation failed: Value has already been taken\",\"statusCode\":422,\"name\":\"UnprocessableEntityError\"}");
-	expect("POST", path("%s/scopes", sp), "{\"value\":\"\",\"description\":\" \"}", 422,
+	expect("POST", tc_fmt("%s/scopes", sp), "{\"value\":\"\",\"description\":\" \"}", 422,
 	       "{\"message\":\"Validation failed: Value can't be blank, Description can't be blank\",\"statusCode\":422,\"name\":\"UnprocessableEntityError\"}");
-	expect("POST", path("%s/scopes", sp), "{\"value\":\"has space\",\"description\":\"d\"}", 422,
+	expect("POST", tc_fmt("%s/scopes", sp), "{\"value\":\"has space\",\"description\":\"d\"}", 422,
 	       "{\"message\":\"Validation failed: Value can't contain spaces\",\"statusCode\":422,\"name\":\"UnprocessableEntityError\"}");
-	expect("POST", path("%s/scopes", sp), "{\"value\":\"x\"}", 400,
+	expect("POST", tc_fmt("%s/scopes", sp), "{\"value\":\"x\"}", 400,
 	       "{\"field\":\"description\",\"message\":\"Missing required field\",\"statusCode\":400,\"name\":\"BadRequestError\"}");
-	expect("PUT", path("%s/scopes/%ld", sp, b), "{\"value\":\"contacts:admin\",\"description\":\"Admin\"}", 200,
-	       path("{\"id\":%ld}", b));
+	expect("PUT", tc_fmt("%s/scopes/%ld", sp, b), "{\"value\":\"contacts:admin\",\"description\":\"Admin\"}", 200,
+	       tc_fmt("{\"id\":%ld}", b));
 	char ids[32];
 	snprintf(ids, sizeof(ids), "%ld", b);
 	ASSERT_STR(tc_sql_text("SELECT value || '|' || description FROM server_scopes WHERE id = $1::bigint", ids),
@@ -102,11 +89,11 @@ static void test_scopes(void)
 	/* missing server, missing scope, scope of another server: 404 */
 	expect("GET", "/api/2/api_authorizations/999999/scopes", NULL, 404, NOT_FOUND);
 	expect("POST", "/api/2/api_authorizations/999999/scopes", "{\"value\":\"v\",\"description\":\"d\"}", 404, NOT_FOUND);
-	expect("PUT", path("%s/scopes/999999", sp), "{\"value\":\"v\",\"description\":\"d\"}", 404, NOT_FOUND);
-	expect("PUT", path("%s/scopes/%ld", osp, b), "{\"value\":\"v\",\"description\":\"d\"}", 404, NOT_FOUND);
-	expect("DELETE", path("%s/scopes/%ld", osp, b), NULL, 404, NOT_FOUND);
-	expect("DELETE", path("%s/scopes/%ld", sp, b), NULL, 204, NULL);
-	expect("DELETE", path("%s/scopes/%ld", sp, b), NULL, 404, NOT_FOUND);
+	expect("PUT", tc_fmt("%s/scopes/999999", sp), "{\"value\":\"v\",\"description\":\"d\"}", 404, NOT_FOUND);
+	expect("PUT", tc_fmt("%s/scopes/%ld", osp, b), "{\"value\":\"v\",\"description\":\"d\"}", 404, NOT_FOUND);
+	expect("DELETE", tc_fmt("%s/scopes/%ld", osp, b), NULL, 404, NOT_FOUND);
+	expect("DELETE", tc_fmt("%s/scopes/%ld", sp, b), NULL, 204, NULL);
+	expect("DELETE", tc_fmt("%s/scopes/%ld", sp, b), NULL, 404, NOT_FOUND);
 	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM audit_events WHERE object_type = 'scope' AND object_id = $1",
 				    ids, NULL, NULL), 3);
 	ASSERT_STR(tc_sql_text("SELECT before::text || ' -> ' || after::text FROM audit_events WHERE object_type = 'scope' "
@@ -116,27 +103,27 @@ static void test_scopes(void)
 
 static void test_claims(void)
 {
-	long c = post_id(path("%s/claims", sp), "{\"name\":\"email\",\"user_attribute_mappings\":\"email\","
+	long c = post_id(tc_fmt("%s/claims", sp), "{\"name\":\"email\",\"user_attribute_mappings\":\"email\","
 			 "\"user_attribute_macros\":\"{email}\",\"attributes_transformations\":\"lowercase\"}", 200);
 	CU_ASSERT_FATAL(c > 0);
-	expect("GET", path("%s/claims", sp), NULL, 200, path("[{\"id\":%ld,\"name\":\"email\",\"label\":null,"
+	expect("GET", tc_fmt("%s/claims", sp), NULL, 200, tc_fmt("[{\"id\":%ld,\"name\":\"email\",\"label\":null,"
 	       "\"user_attribute_mappings\":\"email\",\"user_attribute_macros\":\"{email}\",\"attributes_transformations\":"
 	       "\"lowercase\",\"skip_if_blank\":null,\"values\":null,\"default_values\":null,\"provisioned_entitlements\":null}]", c));
-	expect("POST", path("%s/claims", sp), "{\"name\":\"email\"}", 422,
+	expect("POST", tc_fmt("%s/claims", sp), "{\"name\":\"email\"}", 422,
 	       "{\"message\":\"Validation failed: Name has already been taken\",\"statusCode\":422,\"name\":\"UnprocessableEntityError\"}");
-	expect("POST", path("%s/claims", sp), "{\"label\":\"x\"}", 400,
+	expect("POST", tc_fmt("%s/claims", sp), "{\"label\":\"x\"}", 400,
 	       "{\"field\":\"name\",\"message\":\"Missing required field\",\"statusCode\":400,\"name\":\"BadRequestError\"}");
-	expect("POST", path("%s/claims", sp), "{\"name\":\"x\",\"skip_if_blank\":\"yes\"}", 400,
+	expect("POST", tc_fmt("%s/claims", sp), "{\"name\":\"x\",\"skip_if_blank\":\"yes\"}", 400,
 	       "{\"field\":\"skip_if_blank\",\"message\":\"Must be a boolean\",\"statusCode\":400,\"name\":\"BadRequestError\"}");
-	expect("PUT", path("%s/claims/%ld", sp, c), "{\"name\":\"mail\",\"label\":\"Mail\",\"skip_if_blank\":true,"
-	       "\"values\":[\"a\",\"b\"],\"default_values\":\"x\",\"provisioned_entitlements\":false}", 200, path("{\"id\":%ld}", c));
-	expect("GET", path("%s/claims", sp), NULL, 200, path("[{\"id\":%ld,\"name\":\"mail\",\"label\":\"Mail\","
+	expect("PUT", tc_fmt("%s/claims/%ld", sp, c), "{\"name\":\"mail\",\"label\":\"Mail\",\"skip_if_blank\":true,"
+	       "\"values\":[\"a\",\"b\"],\"default_values\":\"x\",\"provisioned_entitlements\":false}", 200, tc_fmt("{\"id\":%ld}", c));
+	expect("GET", tc_fmt("%s/claims", sp), NULL, 200, tc_fmt("[{\"id\":%ld,\"name\":\"mail\",\"label\":\"Mail\","
 	       "\"user_attribute_mappings\":null,\"user_attribute_macros\":null,\"attributes_transformations\":null,"
 	       "\"skip_if_blank\":true,\"values\":[\"a\",\"b\"],\"default_values\":\"x\",\"provisioned_entitlements\":false}]", c));
-	expect("PUT", path("%s/claims/999999", sp), "{\"name\":\"n\"}", 404, NOT_FOUND);
-	expect("DELETE", path("%s/claims/%ld", osp, c), NULL, 404, NOT_FOUND);
-	expect("DELETE", path("%s/claims/%ld", sp, c), NULL, 204, NULL);
-	expect("GET", path("%s/claims", sp), NULL, 200, "[]");
+	expect("PUT", tc_fmt("%s/claims/999999", sp), "{\"name\":\"n\"}", 404, NOT_FOUND);
+	expect("DELETE", tc_fmt("%s/claims/%ld", osp, c), NULL, 404, NOT_FOUND);
+	expect("DELETE", tc_fmt("%s/claims/%ld", sp, c), NULL, 204, NULL);
+	expect("GET", tc_fmt("%s/claims", sp), NULL, 200, "[]");
 }
 
 static long make_app(const char *name, char client_id[33])
@@ -171,12 +158,12 @@ static void test_apps(void)
 				    "s.application_id WHERE a.client_id = $1 AND length(s.secret_hash) = 32", client_id,
 				    NULL, NULL), 1);
 	struct http_resp r;
-	tc_call(NULL, "GET", path("/api/2/apps/%ld", app), NULL, NULL, NULL, &r);
+	tc_call(NULL, "GET", tc_fmt("/api/2/apps/%ld", app), NULL, NULL, NULL, &r);
 	CU_ASSERT_EQUAL(r.status, 200);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, path("\"sso\":{\"client_id\":\"%s\"}}", client_id)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, tc_fmt("\"sso\":{\"client_id\":\"%s\"}}", client_id)));
 	CU_ASSERT_PTR_NULL(strstr(r.body, "client_secret"));
 	tc_resp_free(&r);
-	expect("PUT", path("/api/2/apps/%ld", app), "{\"name\":\"Billing v2\",\"description\":\"d\"}", 200, NULL);
+	expect("PUT", tc_fmt("/api/2/apps/%ld", app), "{\"name\":\"Billing v2\",\"description\":\"d\"}", 200, NULL);
 	ASSERT_STR(tc_sql_text("SELECT name || '|' || description FROM applications WHERE client_id = $1", client_id),
 		   "Billing v2|d");
 	expect("POST", "/api/2/apps", "{\"name\":\" \"}", 422,
@@ -190,43 +177,43 @@ static void test_apps(void)
 
 static void test_clients_and_cascades(void)
 {
-	long s1 = post_id(path("%s/scopes", sp), "{\"value\":\"c:1\",\"description\":\"one\"}", 200);
-	long s2 = post_id(path("%s/scopes", sp), "{\"value\":\"c:2\",\"description\":\"two\"}", 200);
-	long foreign = post_id(path("%s/scopes", osp), "{\"value\":\"c:x\",\"description\":\"x\"}", 200);
+	long s1 = post_id(tc_fmt("%s/scopes", sp), "{\"value\":\"c:1\",\"description\":\"one\"}", 200);
+	long s2 = post_id(tc_fmt("%s/scopes", sp), "{\"value\":\"c:2\",\"description\":\"two\"}", 200);
+	long foreign = post_id(tc_fmt("%s/scopes", osp), "{\"value\":\"c:x\",\"description\":\"x\"}", 200);
 	long app = make_app("Client", NULL);
 	CU_ASSERT_FATAL(s1 > 0 && s2 > 0 && foreign > 0 && app > 0);
 
-	expect("POST", path("%s/clients", sp), path("{\"app_id\":%ld,\"scopes\":[%ld,%ld]}", app, s1, foreign), 422,
-	       path("{\"message\":\"Validation failed: Scopes %ld does not belong to the specified ApiAuthorizationApp\","
+	expect("POST", tc_fmt("%s/clients", sp), tc_fmt("{\"app_id\":%ld,\"scopes\":[%ld,%ld]}", app, s1, foreign), 422,
+	       tc_fmt("{\"message\":\"Validation failed: Scopes %ld does not belong to the specified ApiAuthorizationApp\","
 		    "\"statusCode\":422,\"name\":\"UnprocessableEntityError\"}", foreign));
-	expect("POST", path("%s/clients", sp), path("{\"app_id\":%ld,\"scopes\":[%ld]}", app, s1), 201,
-	       path("{\"app_id\":%ld,\"api_auth_id\":%ld}", app, sid));
-	expect("POST", path("%s/clients", sp), path("{\"app_id\":%ld,\"scopes\":[]}", app), 422,
+	expect("POST", tc_fmt("%s/clients", sp), tc_fmt("{\"app_id\":%ld,\"scopes\":[%ld]}", app, s1), 201,
+	       tc_fmt("{\"app_id\":%ld,\"api_auth_id\":%ld}", app, sid));
+	expect("POST", tc_fmt("%s/clients", sp), tc_fmt("{\"app_id\":%ld,\"scopes\":[]}", app), 422,
 	       "{\"message\":\"Validation failed: App has already been taken\",\"statusCode\":422,\"name\":\"UnprocessableEntityError\"}");
-	expect("POST", path("%s/clients", sp), "{\"app_id\":999999,\"scopes\":[]}", 404, NOT_FOUND);
-	expect("POST", path("%s/clients", sp), "{\"scopes\":[]}", 400,
+	expect("POST", tc_fmt("%s/clients", sp), "{\"app_id\":999999,\"scopes\":[]}", 404, NOT_FOUND);
+	expect("POST", tc_fmt("%s/clients", sp), "{\"scopes\":[]}", 400,
 	       "{\"field\":\"app_id\",\"message\":\"Missing required field\",\"statusCode\":400,\"name\":\"BadRequestError\"}");
-	expect("POST", path("%s/clients", sp), path("{\"app_id\":%ld,\"scopes\":[\"x\"]}", app), 400,
+	expect("POST", tc_fmt("%s/clients", sp), tc_fmt("{\"app_id\":%ld,\"scopes\":[\"x\"]}", app), 400,
 	       "{\"field\":\"scopes\",\"message\":\"Must be an array of integers\",\"statusCode\":400,\"name\":\"BadRequestError\"}");
-	expect("PUT", path("%s/clients/%ld", sp, app), path("{\"scopes\":[%ld,%ld]}", s1, s2), 200,
-	       path("{\"app_id\":%ld,\"api_auth_id\":%ld}", app, sid));
-	expect("GET", path("%s/clients", sp), NULL, 200,
-	       path("[{\"app_id\":%ld,\"api_auth_id\":%ld,\"name\":\"Client\",\"scopes\":[{\"id\":%ld,\"value\":\"c:1\","
+	expect("PUT", tc_fmt("%s/clients/%ld", sp, app), tc_fmt("{\"scopes\":[%ld,%ld]}", s1, s2), 200,
+	       tc_fmt("{\"app_id\":%ld,\"api_auth_id\":%ld}", app, sid));
+	expect("GET", tc_fmt("%s/clients", sp), NULL, 200,
+	       tc_fmt("[{\"app_id\":%ld,\"api_auth_id\":%ld,\"name\":\"Client\",\"scopes\":[{\"id\":%ld,\"value\":\"c:1\","
 		    "\"description\":\"one\"},{\"id\":%ld,\"value\":\"c:2\",\"description\":\"two\"}]}]", app, sid, s1, s2));
-	expect("PUT", path("%s/clients/%ld", osp, app), "{\"scopes\":[]}", 404, NOT_FOUND);
+	expect("PUT", tc_fmt("%s/clients/%ld", osp, app), "{\"scopes\":[]}", 404, NOT_FOUND);
 
 	/* deleting a scope takes it out of every link */
-	expect("DELETE", path("%s/scopes/%ld", sp, s1), NULL, 204, NULL);
-	expect("GET", path("%s/clients", sp), NULL, 200,
-	       path("[{\"app_id\":%ld,\"api_auth_id\":%ld,\"name\":\"Client\",\"scopes\":[{\"id\":%ld,\"value\":\"c:2\","
+	expect("DELETE", tc_fmt("%s/scopes/%ld", sp, s1), NULL, 204, NULL);
+	expect("GET", tc_fmt("%s/clients", sp), NULL, 200,
+	       tc_fmt("[{\"app_id\":%ld,\"api_auth_id\":%ld,\"name\":\"Client\",\"scopes\":[{\"id\":%ld,\"value\":\"c:2\","
 		    "\"description\":\"two\"}]}]", app, sid, s2));
-	expect("DELETE", path("%s/clients/%ld", sp, app), NULL, 204, NULL);
-	expect("DELETE", path("%s/clients/%ld", sp, app), NULL, 404, NOT_FOUND);
-	expect("GET", path("%s/clients", sp), NULL, 200, "[]");
+	expect("DELETE", tc_fmt("%s/clients/%ld", sp, app), NULL, 204, NULL);
+	expect("DELETE", tc_fmt("%s/clients/%ld", sp, app), NULL, 404, NOT_FOUND);
+	expect("GET", tc_fmt("%s/clients", sp), NULL, 200, "[]");
 
 	/* deleting a server takes its scopes, claims and links in the same statement */
-	expect("POST", path("%s/clients", sp), path("{\"app_id\":%ld,\"scopes\":[%ld]}", app, s2), 201, NULL);
-	CU_ASSERT(post_id(path("%s/claims", sp), "{\"name\":\"sub\"}", 200) > 0);
+	expect("POST", tc_fmt("%s/clients", sp), tc_fmt("{\"app_id\":%ld,\"scopes\":[%ld]}", app, s2), 201, NULL);
+	CU_ASSERT(post_id(tc_fmt("%s/claims", sp), "{\"name\":\"sub\"}", 200) > 0);
 	char ids[32];
 	snprintf(ids, sizeof(ids), "%ld", sid);
 	expect("DELETE", sp, NULL, 204, NULL);
@@ -236,10 +223,10 @@ static void test_clients_and_cascades(void)
 				    " + (SELECT count(*) FROM server_application_scopes WHERE server_id = $1::bigint)",
 				    ids, NULL, NULL), 0);
 	/* ... and deleting an application unlinks it everywhere */
-	expect("POST", path("%s/clients", osp), path("{\"app_id\":%ld,\"scopes\":[%ld]}", app, foreign), 201, NULL);
-	expect("DELETE", path("/api/2/apps/%ld", app), NULL, 204, NULL);
-	expect("GET", path("%s/clients", osp), NULL, 200, "[]");
-	expect("DELETE", path("/api/2/apps/%ld", app), NULL, 404, NOT_FOUND);
+	expect("POST", tc_fmt("%s/clients", osp), tc_fmt("{\"app_id\":%ld,\"scopes\":[%ld]}", app, foreign), 201, NULL);
+	expect("DELETE", tc_fmt("/api/2/apps/%ld", app), NULL, 204, NULL);
+	expect("GET", tc_fmt("%s/clients", osp), NULL, 200, "[]");
+	expect("DELETE", tc_fmt("/api/2/apps/%ld", app), NULL, 404, NOT_FOUND);
 }
 
 static void test_tenant_isolation(void)
@@ -248,7 +235,7 @@ static void test_tenant_isolation(void)
 	CU_ASSERT_FATAL(tc_make_credential("tenant-b", "Manage All", 0, id, secret, NULL) == 0);
 	char *b = tc_fetch_token(id, secret);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-	long scope = post_id(path("%s/scopes", osp), "{\"value\":\"iso\",\"description\":\"iso\"}", 200);
+	long scope = post_id(tc_fmt("%s/scopes", osp), "{\"value\":\"iso\",\"description\":\"iso\"}", 200);
 	long app = make_app("Isolated", NULL);
 	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", b);
 	static const struct {
@@ -273,10 +260,10 @@ static void test_tenant_isolation(void)
 		tc_resp_free(&r);
 	}
 	struct http_resp r;
-	tc_call(NULL, "GET", path("/api/2/apps/%ld", app), NULL, NULL, hdr, &r);
+	tc_call(NULL, "GET", tc_fmt("/api/2/apps/%ld", app), NULL, NULL, hdr, &r);
 	CU_ASSERT_EQUAL(r.status, 404);
 	tc_resp_free(&r);
-	tc_call(NULL, "DELETE", path("/api/2/apps/%ld", app), NULL, NULL, hdr, &r);
+	tc_call(NULL, "DELETE", tc_fmt("/api/2/apps/%ld", app), NULL, NULL, hdr, &r);
 	CU_ASSERT_EQUAL(r.status, 404);
 	tc_resp_free(&r);
 	/* B's own server cannot link A's application */
@@ -284,8 +271,8 @@ static void test_tenant_isolation(void)
 	long bsid = 0;
 	sscanf(r.body, "{\"id\":%ld", &bsid);
 	tc_resp_free(&r);
-	tc_call(NULL, "POST", path("/api/2/api_authorizations/%ld/clients", bsid), "application/json",
-		path("{\"app_id\":%ld,\"scopes\":[]}", app), hdr, &r);
+	tc_call(NULL, "POST", tc_fmt("/api/2/api_authorizations/%ld/clients", bsid), "application/json",
+		tc_fmt("{\"app_id\":%ld,\"scopes\":[]}", app), hdr, &r);
 	CU_ASSERT_EQUAL(r.status, 404);
 	tc_resp_free(&r);
 	free(b);

@@ -126,10 +126,7 @@ static void test_refusals_say_nothing(void)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(body, sizeof(body), cases[i], id);
-		tc_call(NULL, "POST", TOKEN_PATH, "application/json", body, NULL, &r);
-		CU_ASSERT_EQUAL(r.status, 401);
-		ASSERT_STR(r.body, AUTH_FAILURE);
-		tc_resp_free(&r);
+		TC_EXPECT("POST", TOKEN_PATH, body, 401, AUTH_FAILURE);
 	}
 	snprintf(header, sizeof(header), "Authorization: Basic %s", "!!notbase64!!");
 	tc_call(NULL, "POST", TOKEN_PATH, "application/json", "{\"grant_type\":\"client_credentials\"}", header, &r);
@@ -137,13 +134,9 @@ static void test_refusals_say_nothing(void)
 	tc_resp_free(&r);
 
 	snprintf(body, sizeof(body), "{\"grant_type\":\"password\",\"client_id\":\"%s\",\"client_secret\":\"%s\"}", id, secret);
-	tc_call(NULL, "POST", TOKEN_PATH, "application/json", body, NULL, &r);
-	CU_ASSERT_EQUAL(r.status, 400);
-	ASSERT_STR(r.body, "{\"status\":{\"error\":true,\"code\":400,\"type\":\"bad request\",\"message\":\"grant_type is incorrect/absent\"}}");
-	tc_resp_free(&r);
-	tc_call(NULL, "POST", TOKEN_PATH, "application/json", "{\"grant_type\":", NULL, &r);
-	CU_ASSERT_EQUAL(r.status, 400);
-	tc_resp_free(&r);
+	TC_EXPECT("POST", TOKEN_PATH, body, 400, "{\"status\":{\"error\":true,\"code\":400,\"type\":\"bad request\","
+						 "\"message\":\"grant_type is incorrect/absent\"}}");
+	TC_EXPECT("POST", TOKEN_PATH, "{\"grant_type\":", 400, NULL);
 	tc_call(NULL, "GET", TOKEN_PATH, NULL, NULL, NULL, &r);
 	CU_ASSERT_EQUAL(r.status, 405);
 	ASSERT_STR(tc_header(&r, "Allow"), "POST");
@@ -205,13 +198,24 @@ static long status_with(const char *token, const char *method, const char *path,
 	return r.status;
 }
 
-static void test_expired_token(void)
+/* A token of a new credential of tenant with scope whose tokens live ttl seconds (0: the
+ * default); the credential's id and secret in id[33] and secret[65] when given. The caller
+ * frees the token. */
+static char *token_for(const char *tenant, const char *scope, int ttl, char *id, char *secret)
 {
-	char id[33], secret[65];
-	/* this credential's tokens live one second: the short lifetime of the test */
-	CU_ASSERT_FATAL(tc_make_credential("tenant-a", "Manage All", 1, id, secret, NULL) == 0);
+	char my_id[33], my_secret[65];
+	id = id ? id : my_id;
+	secret = secret ? secret : my_secret;
+	CU_ASSERT_FATAL(tc_make_credential(tenant, scope, ttl, id, secret, NULL) == 0);
 	char *t = tc_fetch_token(id, secret);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	return t;
+}
+
+static void test_expired_token(void)
+{
+	/* this credential's tokens live one second: the short lifetime of the test */
+	char *t = token_for("tenant-a", "Manage All", 1, NULL, NULL);
 	CU_ASSERT_EQUAL(status_with(t, "GET", BASE, NULL, NULL), 200);
 	sleep_ms(1300);
 	char *body = NULL;
@@ -268,9 +272,7 @@ static void test_revoked_token(void)
 static void test_revoked_credential(void)
 {
 	char id[33], secret[65];
-	CU_ASSERT_FATAL(tc_make_credential("tenant-a", "Manage All", 0, id, secret, NULL) == 0);
-	char *t = tc_fetch_token(id, secret);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	char *t = token_for("tenant-a", "Manage All", 0, id, secret);
 	CU_ASSERT_EQUAL(status_with(t, "GET", BASE, NULL, NULL), 200);
 	/* what `authzctl credentials revoke` runs */
 	CU_ASSERT_EQUAL(tc_sql_long("UPDATE api_credentials SET revoked_at = now() WHERE client_id = $1 RETURNING 1",
@@ -311,16 +313,6 @@ static void test_bearer_spellings_and_garbage(void)
 	tc_set_token(admin_token);
 }
 
-/* A token of a new credential of tenant with scope (the caller frees it). */
-static char *token_for(const char *tenant, const char *scope)
-{
-	char id[33], secret[65];
-	CU_ASSERT_FATAL(tc_make_credential(tenant, scope, 0, id, secret, NULL) == 0);
-	char *t = tc_fetch_token(id, secret);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-	return t;
-}
-
 /* The admin creates a server from body; path gets its URL (64 bytes). */
 static long admin_server(const char *body, char *path)
 {
@@ -336,7 +328,7 @@ static long admin_server(const char *body, char *path)
 static void test_read_all_cannot_write(void)
 {
 	char body[256], path[64];
-	char *t = token_for("tenant-a", "Read All");
+	char *t = token_for("tenant-a", "Read All", 0, NULL, NULL);
 	snprintf(body, sizeof(body), SERVER_BODY, "scoped");
 	long sid = admin_server(body, path);
 	long before = tc_sql_long("SELECT count(*) FROM servers", NULL, NULL, NULL);
@@ -360,7 +352,7 @@ static void test_read_all_cannot_write(void)
 static void test_tenants_isolated(void)
 {
 	char body[256], path[64], ids[32];
-	char *b = token_for("tenant-b", "Manage All");
+	char *b = token_for("tenant-b", "Manage All", 0, NULL, NULL);
 	snprintf(body, sizeof(body), SERVER_BODY, "tenant a private");
 	long sid = admin_server(body, path);
 	snprintf(ids, sizeof(ids), "%ld", sid);

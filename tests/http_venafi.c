@@ -19,19 +19,6 @@ static const char *const INVALID_TOKEN =
 static const char *const BAD_PASSWORD =
 	"{\"error\":\"invalid_grant\",\"error_description\":\"Username/password combination not valid\"}";
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	static char buf[8][1024];
-	static int k;
-	va_list ap;
-	va_start(ap, f);
-	char *p = buf[k++ % 8];
-	vsnprintf(p, 1024, f, ap);
-	va_end(ap);
-	return p;
-}
-
 static long call(const char *method, const char *path, const char *body, const char *extra, char **out)
 {
 	struct http_resp r;
@@ -73,7 +60,7 @@ static long get_token(const char *client, const char *user, const char *password
 {
 	char *got = NULL;
 	long s = call("POST", "/vedauth/authorize/oauth",
-		      fmt("{\"client_id\":\"%s\",\"username\":\"%s\",\"password\":\"%s\",\"scope\":\"%s\"}",
+		      tc_fmt("{\"client_id\":\"%s\",\"username\":\"%s\",\"password\":\"%s\",\"scope\":\"%s\"}",
 			  client, user, password, scope), "Authorization:", &got);
 	const char *p;
 	if (token != NULL) {
@@ -171,14 +158,14 @@ static void test_read_update_enumerate(void)
 	};
 	for (size_t i = 0; i < sizeof(orders) / sizeof(orders[0]); i++) {
 		call("POST", SDK "EnumerateApplications", orders[i].body, NULL, &got);
-		const char *x = strstr(got, fmt("\"ID\":\"%s\"", orders[i].first));
-		const char *y = strstr(got, fmt("\"ID\":\"%s\"", orders[i].second));
+		const char *x = strstr(got, tc_fmt("\"ID\":\"%s\"", orders[i].first));
+		const char *y = strstr(got, tc_fmt("\"ID\":\"%s\"", orders[i].second));
 		CU_ASSERT(x != NULL && y != NULL && x < y);
 		free(got);
 	}
 	long total = tc_sql_long("SELECT count(*) FROM applications a JOIN tenants t ON t.id = a.tenant_id "
 				 "WHERE t.name = 'tenant-a'", NULL, NULL, NULL);
-	call("POST", SDK "EnumerateApplications", fmt("{\"Start\":%ld,\"Count\":5}", total - 1), NULL, &got);
+	call("POST", SDK "EnumerateApplications", tc_fmt("{\"Start\":%ld,\"Count\":5}", total - 1), NULL, &got);
 	long n = 0;
 	for (const char *p = got; (p = strstr(p, "\"ID\":")) != NULL; p++)
 		n++;
@@ -212,7 +199,7 @@ static void test_transport_errors(void)
 	char id[33], secret[65];
 	CU_ASSERT_FATAL(tc_make_credential("tenant-a", "Read All", 0, id, secret, NULL) == 0);
 	char *reader = tc_fetch_token(id, secret);
-	expect("POST", SDK "GetScopes", "{}", fmt("Authorization: Bearer %s", reader), 403,
+	expect("POST", SDK "GetScopes", "{}", tc_fmt("Authorization: Bearer %s", reader), 403,
 	       "{\"error\":\"insufficient_scope\",\"error_description\":\"The access token does not carry the admin scope\"}");
 	free(reader);
 	expect("GET", SDK "GetScopes", NULL, NULL, 405, NULL);
@@ -243,7 +230,7 @@ static void test_password_grant(void)
 	sscanf(p, "\"expires\":%ld,\"expires_in\":%ld", &expires, &expires_in);
 	CU_ASSERT_EQUAL(expires_in, 3600);
 	CU_ASSERT(labs(expires - (long)time(NULL) - 3600) <= 5);
-	CU_ASSERT_PTR_NOT_NULL(strstr(body, fmt("\"identity\":\"%s\"", uni)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(body, tc_fmt("\"identity\":\"%s\"", uni)));
 	p = strstr(body, "\"refresh_until\":");
 	CU_ASSERT(p != NULL && sscanf(p, "\"refresh_until\":%ld", &until) == 1 && until > expires);
 	CU_ASSERT_PTR_NOT_NULL(strstr(body, "\"scope\":\"certificate:manage\",\"token_type\":\"Bearer\"}"));
@@ -273,7 +260,7 @@ static void test_password_grant(void)
 	CU_ASSERT_EQUAL(call("POST", "/api/2/apps", "{\"name\":\"OneLogin made\"}", NULL, &app), 201);
 	const char *cid = app ? strstr(app, "\"client_id\":\"") : NULL;
 	if (cid != NULL)
-		expect("POST", "/vedauth/authorize/oauth", fmt("{\"client_id\":\"%.32s\",\"username\":\"alice\","
+		expect("POST", "/vedauth/authorize/oauth", tc_fmt("{\"client_id\":\"%.32s\",\"username\":\"alice\","
 		       "\"password\":\"alice-pass-1\",\"scope\":\"certificate\"}", cid + 13), NULL, 400,
 		       "{\"error\":\"invalid_scope\",\"error_description\":\"The scope is outside what the application allows\"}");
 	CU_ASSERT_PTR_NOT_NULL(cid);
@@ -284,15 +271,15 @@ static void test_password_grant(void)
 
 	/* verify */
 	char *got = NULL;
-	CU_ASSERT_EQUAL(call("GET", "/vedauth/authorize/verify", NULL, fmt("Authorization: Bearer %s", token), &got), 200);
+	CU_ASSERT_EQUAL(call("GET", "/vedauth/authorize/verify", NULL, tc_fmt("Authorization: Bearer %s", token), &got), 200);
 	CU_ASSERT_PTR_NOT_NULL(strstr(got, "\"application\":\"v-app\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(got, fmt("\"identity\":\"%s\",\"scope\":\"certificate:manage\",\"valid_for\":", uni)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(got, tc_fmt("\"identity\":\"%s\",\"scope\":\"certificate:manage\",\"valid_for\":", uni)));
 	free(got);
 	expect("GET", "/vedauth/authorize/verify", NULL, "Authorization: Bearer 1234", 401, INVALID_TOKEN);
 
 	/* refresh rotates: the old refresh token and the old access token end */
 	char token2[65] = "", refresh2[65] = "";
-	CU_ASSERT_EQUAL(call("POST", "/vedauth/authorize/token", fmt("{\"client_id\":\"v-app\",\"refresh_token\":\"%s\"}",
+	CU_ASSERT_EQUAL(call("POST", "/vedauth/authorize/token", tc_fmt("{\"client_id\":\"v-app\",\"refresh_token\":\"%s\"}",
 		refresh), "Authorization:", &got), 200);
 	if ((p = strstr(got, "\"access_token\":\"")) != NULL)
 		snprintf(token2, sizeof(token2), "%.64s", p + 16);
@@ -302,20 +289,20 @@ static void test_password_grant(void)
 	tc_remember_secret(refresh2);
 	free(got);
 	CU_ASSERT(strlen(refresh2) == 64 && strcmp(refresh, refresh2) != 0);
-	expect("POST", "/vedauth/authorize/token", fmt("{\"client_id\":\"v-app\",\"refresh_token\":\"%s\"}", refresh),
+	expect("POST", "/vedauth/authorize/token", tc_fmt("{\"client_id\":\"v-app\",\"refresh_token\":\"%s\"}", refresh),
 	       NULL, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"The refresh token is not valid, or its "
 	       "grant has expired or been revoked\"}");
-	expect("GET", "/vedauth/authorize/verify", NULL, fmt("Authorization: Bearer %s", token), 401, INVALID_TOKEN);
-	expect("GET", "/vedauth/authorize/verify", NULL, fmt("Authorization: Bearer %s", token2), 200, NULL);
-	expect("POST", "/vedauth/authorize/token", fmt("{\"client_id\":\"v-beta\",\"refresh_token\":\"%s\"}", refresh2),
+	expect("GET", "/vedauth/authorize/verify", NULL, tc_fmt("Authorization: Bearer %s", token), 401, INVALID_TOKEN);
+	expect("GET", "/vedauth/authorize/verify", NULL, tc_fmt("Authorization: Bearer %s", token2), 200, NULL);
+	expect("POST", "/vedauth/authorize/token", tc_fmt("{\"client_id\":\"v-beta\",\"refresh_token\":\"%s\"}", refresh2),
 	       NULL, 400, NULL);      /* another application's client id */
 
 	/* revoke ends the grant: access and refresh */
-	expect("GET", "/vedauth/revoke/token", NULL, fmt("Authorization: Bearer %s", token2), 200, "{\"Success\":true}");
-	expect("GET", "/vedauth/authorize/verify", NULL, fmt("Authorization: Bearer %s", token2), 401, INVALID_TOKEN);
-	expect("POST", "/vedauth/authorize/token", fmt("{\"client_id\":\"v-app\",\"refresh_token\":\"%s\"}", refresh2),
+	expect("GET", "/vedauth/revoke/token", NULL, tc_fmt("Authorization: Bearer %s", token2), 200, "{\"Success\":true}");
+	expect("GET", "/vedauth/authorize/verify", NULL, tc_fmt("Authorization: Bearer %s", token2), 401, INVALID_TOKEN);
+	expect("POST", "/vedauth/authorize/token", tc_fmt("{\"client_id\":\"v-app\",\"refresh_token\":\"%s\"}", refresh2),
 	       NULL, 400, NULL);
-	expect("GET", "/vedauth/revoke/token", NULL, fmt("Authorization: Bearer %s", token2), 401, INVALID_TOKEN);
+	expect("GET", "/vedauth/revoke/token", NULL, tc_fmt("Authorization: Bearer %s", token2), 401, INVALID_TOKEN);
 	/* only hashes in the tables */
 	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM grant_tokens WHERE encode(token_hash, 'hex') IN ($1, $2)",
 				    token, refresh, NULL), 0);
@@ -329,12 +316,12 @@ static void test_venafi_admin_token_and_grants(void)
 	CU_ASSERT_EQUAL_FATAL(get_token("v-app", "alice", "alice-pass-1", "admin", admin, NULL, NULL), 200);
 	CU_ASSERT_EQUAL_FATAL(get_token("v-app", "alice", "alice-pass-1", "certificate", cert, NULL, NULL), 200);
 	/* a Venafi token with admin manages applications; one without is 403 */
-	expect("POST", SDK "GrantCount", "{\"ApplicationId\":\"v-app\"}", fmt("Authorization: Bearer %s", admin), 200, NULL);
-	expect("POST", SDK "GetScopes", "{}", fmt("Authorization: Bearer %s", cert), 403, NULL);
+	expect("POST", SDK "GrantCount", "{\"ApplicationId\":\"v-app\"}", tc_fmt("Authorization: Bearer %s", admin), 200, NULL);
+	expect("POST", SDK "GetScopes", "{}", tc_fmt("Authorization: Bearer %s", cert), 403, NULL);
 	long live = tc_sql_long("SELECT count(*) FROM grants g JOIN applications a ON a.id = g.application_id "
 				"WHERE a.client_id = 'v-app' AND g.revoked_at IS NULL AND g.expires_at > now()", NULL, NULL, NULL);
 	expect("POST", SDK "GrantCount", "{\"ApplicationId\":\"v-app\"}", NULL, 200,
-	       fmt("{\"Count\":%ld,\"Result\":0,\"Success\":true}", live));
+	       tc_fmt("{\"Count\":%ld,\"Result\":0,\"Success\":true}", live));
 	char *got = NULL;
 	call("POST", SDK "EnumerateGrants", "{\"ApplicationId\":\"v-app\"}", NULL, &got);
 	CU_ASSERT_PTR_NOT_NULL(strstr(got, "\"Application\":\"v-app\""));
@@ -346,14 +333,14 @@ static void test_venafi_admin_token_and_grants(void)
 
 	/* RevokeGrants ends every token of every grant at once */
 	expect("POST", SDK "RevokeGrants", "{\"ApplicationId\":\"v-app\"}", NULL, 200, "{\"Result\":0,\"Success\":true}");
-	expect("GET", "/vedauth/authorize/verify", NULL, fmt("Authorization: Bearer %s", cert), 401, INVALID_TOKEN);
-	expect("POST", SDK "GetScopes", "{}", fmt("Authorization: Bearer %s", admin), 401, INVALID_TOKEN);
+	expect("GET", "/vedauth/authorize/verify", NULL, tc_fmt("Authorization: Bearer %s", cert), 401, INVALID_TOKEN);
+	expect("POST", SDK "GetScopes", "{}", tc_fmt("Authorization: Bearer %s", admin), 401, INVALID_TOKEN);
 	expect("POST", SDK "GrantCount", "{\"ApplicationId\":\"v-app\"}", NULL, 200, "{\"Count\":0,\"Result\":0,\"Success\":true}");
 
 	/* DeleteApplication too, and leaves no grant behind */
 	CU_ASSERT_EQUAL(get_token("v-app", "alice", "alice-pass-1", "certificate", cert, NULL, NULL), 200);
 	expect("POST", SDK "DeleteApplication", "{\"ApplicationId\":\"v-app\"}", NULL, 200, "{\"Result\":0,\"Success\":true}");
-	expect("GET", "/vedauth/authorize/verify", NULL, fmt("Authorization: Bearer %s", cert), 401, INVALID_TOKEN);
+	expect("GET", "/vedauth/authorize/verify", NULL, tc_fmt("Authorization: Bearer %s", cert), 401, INVALID_TOKEN);
 	expect("POST", SDK "DeleteApplication", "{\"ApplicationId\":\"v-app\"}", NULL, 200,
 	       "{\"Error\":\"Application 'v-app' was not found\",\"Result\":2,\"Success\":false}");
 	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM grants g LEFT JOIN applications a ON a.id = g.application_id "
@@ -367,26 +354,26 @@ static void test_expiry_disable_and_tenants(void)
 	char t[65], r[65];
 	CU_ASSERT_EQUAL(get_token("v-short", "alice", "alice-pass-1", "certificate", t, r, NULL), 200);
 	CU_ASSERT_EQUAL(r[0], '\0');                      /* not renewable: no refresh token */
-	expect("GET", "/vedauth/authorize/verify", NULL, fmt("Authorization: Bearer %s", t), 200, NULL);
+	expect("GET", "/vedauth/authorize/verify", NULL, tc_fmt("Authorization: Bearer %s", t), 200, NULL);
 	struct timespec ts = { 1, 300 * 1000 * 1000 };
 	nanosleep(&ts, NULL);
-	expect("GET", "/vedauth/authorize/verify", NULL, fmt("Authorization: Bearer %s", t), 401, INVALID_TOKEN);
+	expect("GET", "/vedauth/authorize/verify", NULL, tc_fmt("Authorization: Bearer %s", t), 401, INVALID_TOKEN);
 
 	/* disabling an identity ends its tokens and its logins */
 	make_identity("tenant-a", "carol", "carol-pass-1", "certificate");
 	CU_ASSERT_EQUAL(get_token("v-short", "carol", "carol-pass-1", "certificate", t, NULL, NULL), 200);
 	CU_ASSERT_EQUAL(tc_sql_long("UPDATE identities SET enabled = false WHERE username = 'carol' RETURNING 1",
 				    NULL, NULL, NULL), 1);
-	expect("GET", "/vedauth/authorize/verify", NULL, fmt("Authorization: Bearer %s", t), 401, INVALID_TOKEN);
+	expect("GET", "/vedauth/authorize/verify", NULL, tc_fmt("Authorization: Bearer %s", t), 401, INVALID_TOKEN);
 	CU_ASSERT_EQUAL(get_token("v-short", "carol", "carol-pass-1", "certificate", NULL, NULL, NULL), 400);
 
 	/* another tenant neither sees the application nor logs its people into it */
 	char id[33], secret[65];
 	CU_ASSERT_FATAL(tc_make_credential("tenant-b", "Manage All", 0, id, secret, NULL) == 0);
 	char *b = tc_fetch_token(id, secret);
-	expect("POST", SDK "GetApplication", "{\"ApplicationId\":\"v-short\"}", fmt("Authorization: Bearer %s", b), 200,
+	expect("POST", SDK "GetApplication", "{\"ApplicationId\":\"v-short\"}", tc_fmt("Authorization: Bearer %s", b), 200,
 	       "{\"Error\":\"Application 'v-short' was not found\",\"Result\":2,\"Success\":false}");
-	expect("POST", SDK "DeleteApplication", "{\"ApplicationId\":\"v-short\"}", fmt("Authorization: Bearer %s", b), 200,
+	expect("POST", SDK "DeleteApplication", "{\"ApplicationId\":\"v-short\"}", tc_fmt("Authorization: Bearer %s", b), 200,
 	       "{\"Error\":\"Application 'v-short' was not found\",\"Result\":2,\"Success\":false}");
 	make_identity("tenant-b", "dave", "dave-pass-1", "certificate");
 	CU_ASSERT_EQUAL(get_token("v-short", "dave", "dave-pass-1", "certificate", NULL, NULL, NULL), 400);

@@ -103,6 +103,16 @@ int db_fields_read_all(arena_t *a, const struct db_rows *rows, int first, int co
 	return 0;
 }
 
+status_t db_fields_one(arena_t *a, status_t st, const struct db_rows *rows, const struct db_field *map, size_t n,
+		       status_t none, void *out)
+{
+	if (st != ST_OK)
+		return st;
+	if (rows->n != 1)
+		return none;
+	return db_fields_read(a, rows, 0, map, n, out) == 0 ? ST_OK : ST_INTERNAL;
+}
+
 status_t db_fields_rows(arena_t *a, const struct db_rows *rows, const struct db_field *map, size_t nmap,
 			const void *proto, size_t size, void **out, size_t *n)
 {

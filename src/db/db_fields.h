@@ -49,6 +49,12 @@ int db_fields_read_all(arena_t *a, const struct db_rows *rows, int first, int co
 status_t db_fields_rows(arena_t *a, const struct db_rows *rows, const struct db_field *map, size_t nmap,
 			const void *proto, size_t size, void **out, size_t *n);
 
+/* A call's result of at most one row, read by the map into out: st if the call failed,
+ * none if there is no row (ST_NOT_FOUND, or ST_INTERNAL where one must be), ST_INTERNAL if
+ * the row cannot be read. */
+status_t db_fields_one(arena_t *a, status_t st, const struct db_rows *rows, const struct db_field *map, size_t n,
+		       status_t none, void *out);
+
 /* The JSON document (a new object) of the n mapped fields of in. */
 json_t *db_fields_doc(const struct db_field *map, size_t n, const void *in);
 

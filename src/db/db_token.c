@@ -108,26 +108,17 @@ static status_t read_check(arena_t *a, status_t st, const struct db_rows *rows, 
 	return ST_OK;
 }
 
-status_t db_token_check(struct db *db, arena_t *a, int64_t server_id, const char *host, const char *client_id,
-			const unsigned char hash[CRYPTO_SHA256_LEN], const struct token_claims *token,
-			struct token_check *out)
+status_t db_token_inspect(struct db *db, arena_t *a, int revoke, int64_t server_id, const char *host,
+			  const char *client_id, const unsigned char hash[CRYPTO_SHA256_LEN],
+			  const struct token_claims *token, struct token_check *out)
 {
 	struct db_rows rows;
 	memset(out, 0, sizeof(*out));
-	status_t st = db_call(db, a, NULL, DB_STMT_TOKEN_CHECK, &rows, "ntthnntt", server_id, host, client_id, hash,
-			      token->key_issuer, token->server_id, token->client_id, token->jti);
-	return read_check(a, st, &rows, 1, out);
-}
-
-status_t db_token_revoke(struct db *db, arena_t *a, int64_t server_id, const char *host, const char *client_id,
-			 const unsigned char hash[CRYPTO_SHA256_LEN], const struct token_claims *token,
-			 struct token_check *out)
-{
-	struct db_rows rows;
-	memset(out, 0, sizeof(*out));
-	status_t st = db_call(db, a, NULL, DB_STMT_TOKEN_REVOKE, &rows, "ntthntti", server_id, host, client_id, hash,
-			      token->key_issuer, token->client_id, token->jti, token->expires_us);
-	return read_check(a, st, &rows, 0, out);
+	status_t st = revoke ? db_call(db, a, NULL, DB_STMT_TOKEN_REVOKE, &rows, "ntthntti", server_id, host, client_id,
+				       hash, token->key_issuer, token->client_id, token->jti, token->expires_us)
+			     : db_call(db, a, NULL, DB_STMT_TOKEN_CHECK, &rows, "ntthnntt", server_id, host, client_id,
+				       hash, token->key_issuer, token->server_id, token->client_id, token->jti);
+	return read_check(a, st, &rows, !revoke, out);
 }
 
 status_t db_token_revoke_record(struct db *db, arena_t *a, int64_t issuer_id, const char *jti,
@@ -226,11 +217,7 @@ status_t db_issuer_public(struct db *db, arena_t *a, int64_t server_id, const ch
 	struct db_rows rows;
 	memset(out, 0, sizeof(*out));
 	status_t st = db_call(db, a, NULL, DB_STMT_ISSUER_PUBLIC, &rows, "nt", server_id, host);
-	if (st != ST_OK)
-		return st;
-	if (rows.n != 1)
-		return ST_INTERNAL;
-	return db_fields_read(a, &rows, 0, public_fields, DB_NFIELDS(public_fields), out) == 0 ? ST_OK : ST_INTERNAL;
+	return db_fields_one(a, st, &rows, public_fields, DB_NFIELDS(public_fields), ST_INTERNAL, out);
 }
 
 /* ---- authzctl ------------------------------------------------------------------------ */
@@ -261,12 +248,7 @@ status_t db_issuer_rotate(struct db *db, arena_t *a, int64_t issuer_id, const ch
 	status_t st = db_call(db, a, NULL, DB_STMT_ISSUER_ROTATE, &rows, "itiitttt" "x", issuer_id, alg, min_published,
 			      period, new_next->kid, new_next->alg, new_next->public_jwk, new_next->sealed.key_id,
 			      new_next->sealed.bytes, new_next->sealed.len);
-	if (st != ST_OK)
-		return st;
-	if (rows.n != 1)
-		return ST_INTERNAL;
-	return db_fields_read(a, &rows, 0, rotation_fields, DB_NFIELDS(rotation_fields), out) == 0 ? ST_OK
-												       : ST_INTERNAL;
+	return db_fields_one(a, st, &rows, rotation_fields, DB_NFIELDS(rotation_fields), ST_INTERNAL, out);
 }
 
 status_t db_keys_list(struct db *db, arena_t *a, int64_t server_id, int64_t tenant_id, struct issuer_key **out,

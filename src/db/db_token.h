@@ -78,14 +78,12 @@ struct token_claims {
 	const char *client_id, *jti;
 	int64_t expires_us;
 };
-status_t db_token_check(struct db *db, arena_t *a, int64_t server_id, const char *host, const char *client_id,
-			const unsigned char hash[CRYPTO_SHA256_LEN], const struct token_claims *token,
-			struct token_check *out);
-/* Revokes the caller's own token (TOKEN_NOT_YOURS for another client's: nothing changes;
- * one of another ring changes nothing either). */
-status_t db_token_revoke(struct db *db, arena_t *a, int64_t server_id, const char *host, const char *client_id,
-			 const unsigned char hash[CRYPTO_SHA256_LEN], const struct token_claims *token,
-			 struct token_check *out);
+/* Introspection (revoke 0: out->active says whether the token is still active) or
+ * revocation (revoke 1: the caller's own token is revoked; TOKEN_NOT_YOURS for another
+ * client's, and one of another ring changes nothing) of token, by the caller client_id. */
+status_t db_token_inspect(struct db *db, arena_t *a, int revoke, int64_t server_id, const char *host,
+			  const char *client_id, const unsigned char hash[CRYPTO_SHA256_LEN],
+			  const struct token_claims *token, struct token_check *out);
 /* The revocation alone, once the worker has authenticated the server's own client. */
 status_t db_token_revoke_record(struct db *db, arena_t *a, int64_t issuer_id, const char *jti,
 				const char *client_id, int64_t expires_us);

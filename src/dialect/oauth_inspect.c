@@ -66,9 +66,23 @@ static status_t examine(struct request *r, const struct oauth_issuer *is, const 
 	return ST_OK;
 }
 
-/* The form, the caller's credentials and the token of either endpoint. */
-static status_t read_request(struct request *r, struct oauth_issuer *is, struct oauth_client *c, struct presented *p)
+/* What either endpoint knows once the caller is authenticated. */
+struct inspection {
+	struct oauth_issuer is;
+	struct oauth_client c;
+	struct presented p;
+	struct token_check chk;
+};
+
+/* Either endpoint up to the caller's authentication: the form, the caller's credentials and
+ * the token, verified here, then the statement that checks the caller and (revoke 0) says
+ * whether the token is active or (revoke 1) records its revocation. */
+static status_t ask(struct request *r, int revoke, struct inspection *x)
 {
+	struct oauth_issuer *is = &x->is;
+	struct oauth_client *c = &x->c;
+	struct presented *p = &x->p;
+	struct token_check *chk = &x->chk;
 	struct oauth_form f;
 	status_t st;
 	oauth_issuer_of(r, is);
@@ -80,30 +94,29 @@ static status_t read_request(struct request *r, struct oauth_issuer *is, struct 
 	if (!is->tenant && is->server_id == 0)
 		return oauth_client_outcome(r, TOKEN_NO_SERVER, 0, c, NULL, NULL, 0);
 	/* token_type_hint only speeds a search up (RFC 7009 2.1); there is one kind to search */
-	return examine(r, is, token, p);
+	if ((st = examine(r, is, token, p)) != ST_OK ||
+	    (st = db_token_inspect(r->svc->db, r->arena, revoke, is->server_id, is->host, c->id, c->hash, &p->claims,
+				   chk)) != ST_OK)
+		return st;
+	if (chk->outcome == TOKEN_NOT_YOURS)
+		return oauth_error(r, ST_BAD_REQUEST, "unauthorized_client", "the token was not issued to this client");
+	return oauth_client_outcome(r, chk->outcome, chk->retry_after, c, &chk->azure_secret, chk->azure_binding,
+				    is->server_id);
 }
 
-status_t oauth_introspect(struct request *r)
+/* RFC 7662: the claims of an active token, else exactly {"active":false}. */
+static status_t introspected(struct request *r, const struct inspection *x)
 {
-	struct oauth_issuer is;
-	struct oauth_client c;
-	struct presented p;
-	struct token_check chk;
-	status_t st;
-	if ((st = read_request(r, &is, &c, &p)) != ST_OK ||
-	    (st = db_token_check(r->svc->db, r->arena, is.server_id, is.host, c.id, c.hash, &p.claims, &chk)) != ST_OK ||
-	    (st = oauth_client_outcome(r, chk.outcome, chk.retry_after, &c, &chk.azure_secret, chk.azure_binding,
-				       is.server_id)) != ST_OK)
-		return st;
+	const struct presented *p = &x->p;
 	/* a token of another issuer never passes, even one whose key this ring shares no id with */
-	if (!p.verified || !chk.active || strcmp(p.iss, oauth_issuer_url(r, &is, chk.tenant_host)) != 0) {
+	if (!p->verified || !x->chk.active || strcmp(p->iss, oauth_issuer_url(r, &x->is, x->chk.tenant_host)) != 0) {
 		oauth_reply_no_store(r, json_pack("{s:b}", "active", 0));
 		return ST_OK;
 	}
 	json_t *body = json_pack("{s:b}", "active", 1);
 	static const char *const copied[] = { "scope", "client_id", "exp", "iat", "sub", "aud", "iss", "jti" };
 	for (size_t i = 0; i < sizeof(copied) / sizeof(copied[0]); i++) {
-		json_t *v = json_object_get(p.payload, copied[i]);
+		json_t *v = json_object_get(p->payload, copied[i]);
 		if (v != NULL)
 			json_object_set(body, copied[i], v);
 		if (i == 1)
@@ -113,31 +126,40 @@ status_t oauth_introspect(struct request *r)
 	return ST_OK;
 }
 
-status_t oauth_revoke(struct request *r)
+/* RFC 7009: 200 and no body, whatever the token was. */
+static status_t revoked(struct request *r, const struct inspection *x)
 {
-	struct oauth_issuer is;
-	struct oauth_client c;
-	struct presented p;
-	struct token_check chk;
+	const struct presented *p = &x->p;
 	status_t st;
-	if ((st = read_request(r, &is, &c, &p)) != ST_OK ||
-	    (st = db_token_revoke(r->svc->db, r->arena, is.server_id, is.host, c.id, c.hash, &p.claims, &chk)) != ST_OK)
-		return st;
-	if (chk.outcome == TOKEN_NOT_YOURS)
-		return oauth_error(r, ST_BAD_REQUEST, "unauthorized_client", "the token was not issued to this client");
-	if ((st = oauth_client_outcome(r, chk.outcome, chk.retry_after, &c, &chk.azure_secret, chk.azure_binding,
-				       is.server_id)) != ST_OK)
-		return st;
-	if (chk.outcome == TOKEN_CHECK_SECRET && p.verified && chk.issuer_id == p.claims.key_issuer) {
+	if (x->chk.outcome == TOKEN_CHECK_SECRET && p->verified && x->chk.issuer_id == p->claims.key_issuer) {
 		/* the server's own client, authenticated only now: the statement recorded nothing */
-		if (strcmp(p.claims.client_id, c.id) != 0)
+		if (strcmp(p->claims.client_id, x->c.id) != 0)
 			return oauth_error(r, ST_BAD_REQUEST, "unauthorized_client",
 					   "the token was not issued to this client");
-		if ((st = db_token_revoke_record(r->svc->db, r->arena, chk.issuer_id, p.claims.jti, c.id,
-						 p.claims.expires_us)) != ST_OK)
+		if ((st = db_token_revoke_record(r->svc->db, r->arena, x->chk.issuer_id, p->claims.jti, x->c.id,
+						 p->claims.expires_us)) != ST_OK)
 			return st;
 	}
 	http_reply_header(r, "Cache-Control", "no-store");
 	http_reply_empty(r, 200);
 	return ST_OK;
+}
+
+static status_t inspect(struct request *r, int revoke)
+{
+	struct inspection x;
+	status_t st = ask(r, revoke, &x);
+	if (st != ST_OK)
+		return st;
+	return revoke ? revoked(r, &x) : introspected(r, &x);
+}
+
+status_t oauth_introspect(struct request *r)
+{
+	return inspect(r, 0);
+}
+
+status_t oauth_revoke(struct request *r)
+{
+	return inspect(r, 1);
 }

@@ -146,3 +146,17 @@ status_t fuzz_json_body(arena_t *a, struct request *r, const char *text, size_t 
 	*body = NULL;
 	return http_body_json(r, body);
 }
+
+int fuzz_json_refused(struct request *r, status_t st, const json_t *body, const struct dialect *d,
+		      const char *code)
+{
+	if (st == ST_OK)
+		return 0;
+	FUZZ_CHECK(body == NULL && st == ST_BAD_REQUEST);
+	fuzz_check_string(r->err.message);
+	if (code != NULL)
+		r->err.field = code;
+	fuzz_check_error_reply(r, d);
+	FUZZ_CHECK(r->resp.status == 400);
+	return 1;
+}

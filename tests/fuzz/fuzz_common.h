@@ -42,6 +42,12 @@ char *fuzz_strndup(const uint8_t *data, size_t size);
 status_t fuzz_json_body(arena_t *a, struct request *r, const char *text, size_t size, const char *ctype,
 			json_t **body);
 
+/* After fuzz_json_body: 0 if st is ST_OK; else checks that the body was refused as a
+ * client's mistake (ST_BAD_REQUEST, no value, a message) and that the dialect renders it
+ * (with error code code, where the dialect's handlers give one) as a 400 JSON body: 1. */
+int fuzz_json_refused(struct request *r, status_t st, const json_t *body, const struct dialect *d,
+		      const char *code);
+
 /* Renders r->err through the dialect, as the dispatcher does for a failing request, and
  * checks what a client would get: an HTTP error status and a body that is one JSON object
  * (Jansson re-parses it; so it is valid UTF-8). */

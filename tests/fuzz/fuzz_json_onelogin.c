@@ -81,12 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct request r;
 	json_t *body;
 	status_t st = fuzz_json_body(a, &r, body_text, size, "application/json; charset=utf-8", &body);
-	if (st != ST_OK) {
-		FUZZ_CHECK(body == NULL && st == ST_BAD_REQUEST);
-		fuzz_check_string(r.err.message);
-		fuzz_check_error_reply(&r, &dialect_onelogin);
+	if (fuzz_json_refused(&r, st, body, &dialect_onelogin, NULL))
 		goto out;
-	}
 	FUZZ_CHECK(body != NULL);
 	if (json_is_object(body)) {
 		readers(&r, body);

@@ -87,13 +87,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct request r;
 	json_t *body;
 	status_t st = fuzz_json_body(a, &r, text, size, "application/json", &body);
-	if (st != ST_OK) {
-		/* as venafi_oauth_operation answers */
-		r.err.field = "invalid_request";
-		fuzz_check_error_reply(&r, &dialect_venafi);
-		FUZZ_CHECK(r.resp.status == 400);
+	/* as venafi_oauth_operation answers */
+	if (fuzz_json_refused(&r, st, body, &dialect_venafi, "invalid_request"))
 		goto out;
-	}
 	if (!json_is_object(body)) {
 		error_set(&r.err, ST_BAD_REQUEST, "invalid_request", "The request body must be a JSON object");
 		fuzz_check_error_reply(&r, &dialect_venafi);
