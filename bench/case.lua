@@ -2,8 +2,10 @@
 -- every case with this one script:
 --   BENCH_METHOD   GET, POST, PUT, DELETE ...
 --   BENCH_PATH     path; "{id}" is replaced per request
---   BENCH_BODY     optional body; "{id}" and "{n}" (a per-thread counter) are replaced
---   BENCH_HEADERS  optional "Name: value" lines separated by "|"
+--   BENCH_BODY     optional body, sent as it is (JSON, or a form: "grant_type=...&scope=...",
+--                  "token=<jwt>"); "{id}" and "{n}" (a per-thread counter) are replaced
+--   BENCH_HEADERS  optional "Name: value" lines separated by "|" (a body's Content-Type, an
+--                  "Authorization: Basic ..." or "Bearer ..."; no value may hold a "|")
 --   BENCH_ID_MIN, BENCH_ID_MAX   the id range
 --   BENCH_ID_MODE  "random" (default) or "sequence": each id once, threads interleaved,
 --                  and a thread stops when its ids run out (deletes)
