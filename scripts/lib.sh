@@ -310,6 +310,13 @@ pg_recreate_db() {
         psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" \
             -c 'DROP SCHEMA IF EXISTS public CASCADE' -c 'CREATE SCHEMA public'
     fi
+    nginx_cache_clear
+}
+
+# What nginx keeps of issuers' JWKS and metadata (nginx/authzd.conf.in) was served from the
+# database; a new database makes it wrong (a running nginx just refetches what is gone).
+nginx_cache_clear() {
+    rm -rf "$NGINX_PREFIX/cache/issuers"/*
 }
 
 # ---------------------------------------------------------------- files
@@ -539,9 +546,7 @@ nginx_start() {
     for p in "$HTTP_PORT" "$HTTPS_PORT"; do
         port_in_use "$p" && die "tcp port $p is already in use (set AUTHZD_HTTP_PORT / AUTHZD_HTTPS_PORT)"
     done
-    # what nginx kept of issuers' JWKS and metadata belongs to the database it was served
-    # from, which may have been made anew since
-    rm -rf "$NGINX_PREFIX/cache/issuers"
+    nginx_cache_clear
     log "starting nginx on $URL and $HTTPS_URL"
     nginx_cmd || { show_logs; die "nginx failed to start"; }
 }
