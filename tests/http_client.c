@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <CUnit/CUnit.h>
 #include <curl/curl.h>
@@ -195,6 +196,13 @@ void tc_expect_at(const char *file, int line, const char *method, const char *pa
 	CU_assertImplementation(ok, (unsigned)line, "TC_EXPECT", file, "", CU_FALSE);
 	if (rc == 0)
 		tc_resp_free(&r);
+}
+
+void tc_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0)
+		;
 }
 
 const char *tc_fmt(const char *fmt, ...)

@@ -28,6 +28,7 @@ int tc_call_with(CURL *h, const char *base, const char *method, const char *path
 /* JSON convenience: Content-Type application/json. */
 int tc_json(const char *method, const char *path, const char *body, struct http_resp *out);
 void tc_resp_free(struct http_resp *r);
+void tc_sleep_ms(long ms);
 /* printf into one of eight rotating static buffers of 1 KiB: paths and bodies built in a
  * call's arguments. */
 const char *tc_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -35,12 +35,6 @@ static int cleanup(void)
 	return 0;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
 /* Checks a token response body exactly, field by field. */
 static void check_token_body(const char *body, long tenant_id)
 {
@@ -217,7 +211,7 @@ static void test_expired_token(void)
 	/* this credential's tokens live one second: the short lifetime of the test */
 	char *t = token_for("tenant-a", "Manage All", 1, NULL, NULL);
 	CU_ASSERT_EQUAL(status_with(t, "GET", BASE, NULL, NULL), 200);
-	sleep_ms(1300);
+	tc_sleep_ms(1300);
 	char *body = NULL;
 	CU_ASSERT_EQUAL(status_with(t, "GET", BASE, NULL, &body), 401);
 	ASSERT_STR(body, UNAUTHORIZED);

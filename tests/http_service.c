@@ -52,12 +52,6 @@ static void test_body_cap_413(void)
 	free(big);
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
 /* PostgreSQL drops the workers' sessions: requests in the gap answer 503 with
  * Retry-After, never anything else, and the workers reconnect by themselves. */
 static void test_database_connection_lost(void)
@@ -89,10 +83,10 @@ static void test_database_connection_lost(void)
 		ready = r.status == 200;
 		tc_resp_free(&r);
 		if (!ready)
-			sleep_ms(50);
+			tc_sleep_ms(50);
 	}
 	CU_ASSERT(ready);
-	sleep_ms(300);
+	tc_sleep_ms(300);
 	for (int i = 0; i < 10; i++) {
 		TC_EXPECT("GET", "/readyz", NULL, 200, NULL);
 	}
@@ -169,7 +163,7 @@ static void test_killed_worker_is_replaced(void)
 	 * socket (and drop it: nginx's 502, which the fault run counts). Once it is gone, no
 	 * request may fail. */
 	for (int tries = 0; tries < 100 && process_alive(before[0]); tries++)
-		sleep_ms(10);
+		tc_sleep_ms(10);
 
 	struct http_resp r;
 	int ok = 0;
@@ -193,7 +187,7 @@ static void test_killed_worker_is_replaced(void)
 			if (after[i] == before[0])
 				replaced = 0;
 		if (!replaced)
-			sleep_ms(100);
+			tc_sleep_ms(100);
 	}
 	CU_ASSERT(replaced);
 }

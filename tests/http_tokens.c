@@ -825,7 +825,9 @@ static void test_rotation_by_clock(void)
 		"UPDATE signing_keys k SET published_at = k.published_at - interval '90 days 1 second', "
 		"signs_from = k.signs_from - interval '90 days 1 second' FROM issuers i "
 		"WHERE i.id = k.issuer_id AND i.server_id = %ld", s5)) == 0);
-	/* every worker picks it up: several requests land on several workers */
+	/* every worker picks it up (once what it remembers of the grant has expired:
+	 * token_grant_cache_ms, 1 s): several requests land on several workers */
+	tc_sleep_ms(1100);
 	for (int i = 0; i < 2 * PARALLEL; i++) {
 		char *t = token_for(s5, &G, NULL);
 		json_t *h = part(t, 0);
@@ -846,6 +848,29 @@ static void test_rotation_by_clock(void)
 				    NULL), 1);
 	free(next_kid);
 	free(before);
+}
+
+/* What a worker remembers of a grant lasts token_grant_cache_ms (1 s) at most: a client
+ * deleted is refused after that on every worker, and its tokens were never active beyond it. */
+static void test_grant_memory(void)
+{
+	long s7 = new_server("tokens seven", "https://seven.example.com", "\"https://seven.example.com\"");
+	long sc = new_scope(s7, "seven:read");
+	struct client K, L;
+	CU_ASSERT_FATAL(s7 > 0 && new_client("tokens K", &K) == 0 && link_client(s7, &K, &sc, 1) == 0 &&
+			new_client("tokens L", &L) == 0 && link_client(s7, &L, &sc, 1) == 0);
+	for (int i = 0; i < PARALLEL; i++) {        /* remembered by several workers */
+		char *t = token_for(s7, &K, NULL);
+		CU_ASSERT_PTR_NOT_NULL(t);
+		free(t);
+	}
+	char *t = token_for(s7, &K, NULL);
+	TC_EXPECT("DELETE", tc_fmt("/api/2/apps/%ld", K.app_id), NULL, 204, NULL);
+	expect_inactive(oauth_path(s7, "/v1/introspect"), t, &L);     /* at once */
+	tc_sleep_ms(1100);
+	for (int i = 0; i < PARALLEL; i++)
+		refused(oauth_path(s7, "/v1/token"), "grant_type=client_credentials", &K, 401, "invalid_client");
+	free(t);
 }
 
 /* ---- races ---------------------------------------------------------------------------- */
@@ -972,6 +997,7 @@ void suite_http_tokens(void)
 		{ "issuing and introspecting write nothing", test_nothing_written },
 		{ "an Azure server issues to its own client with its default scope", test_azure_own_client },
 		{ "rotation by the clock: every worker signs with the next key at its time", test_rotation_by_clock },
+		{ "a worker remembers a grant for a second at most", test_grant_memory },
 		{ "a ring's first use by 8 clients at once: one ring, two keys", test_first_use_race },
 		{ "8 revocations of one token at once: one row", test_revocation_race },
 		{ NULL, NULL },

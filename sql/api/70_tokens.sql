@@ -190,49 +190,51 @@ BEGIN
 END
 $$;
 
--- A client of an issuer, authenticated: an application of the issuer's tenant with that
--- live secret, linked to p_server (p_server NULL: to any server of the tenant), or the
--- server's own OAuth client (an Azure-registered server's clientId; its secret is sealed, so
--- the worker opens and compares it: outcome 'check_secret').
--- outcome: ok | check_secret | throttled (retry_after) | invalid_client | unlinked.
--- A wrong secret is counted here, so a failure costs no extra round trip.
-CREATE FUNCTION api.token_client(p_tenant bigint, p_server bigint, p_client text, p_hash bytea,
-                                 OUT outcome text, OUT retry_after integer, OUT app_id bigint,
-                                 OUT secret_id bigint)
-    LANGUAGE plpgsql VOLATILE AS $$
-DECLARE
-    v_subject text := p_tenant::text || ':' || p_client;
-BEGIN
-    retry_after := api.login_throttled('client', v_subject);
-    IF retry_after > 0 THEN
-        outcome := 'throttled';
-        RETURN;
-    END IF;
-    SELECT a.id, sec.id INTO app_id, secret_id
-    FROM applications a
+-- The caller of a token-service endpoint, authenticated: an application of the issuer's
+-- tenant with that live secret, linked to p_server (p_server NULL: the tenant of host p_host,
+-- and a link to any of its servers), or the server's own OAuth client (an Azure-registered
+-- server's clientId: its secret is sealed, so the worker opens and compares it).
+-- outcome: ok | check_secret | throttled (retry_after) | invalid_client (the caller of this
+-- function counts the failure: api.token_client_failed) | unlinked | no_server.
+-- A single SELECT in SQL, so that every statement using it has it inlined into its own plan
+-- (one plan, kept: the token endpoint's hot path).
+CREATE FUNCTION api.token_caller(p_server bigint, p_host text, p_client text, p_hash bytea)
+    RETURNS TABLE (outcome text, retry_after integer, tenant_id bigint, tenant_host boolean, app_id bigint,
+                   secret_id bigint, secret_used_at timestamptz)
+    LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN t.id IS NULL THEN 'no_server'
+                WHEN w.wait IS NOT NULL THEN 'throttled'
+                WHEN sec.id IS NOT NULL THEN
+                    CASE WHEN EXISTS (SELECT 1 FROM server_applications sa JOIN servers s ON s.id = sa.server_id
+                                      WHERE sa.application_id = a.id AND s.tenant_id = t.id
+                                        AND (p_server IS NULL OR sa.server_id = p_server))
+                         THEN 'ok' ELSE 'unlinked' END
+                WHEN a.id IS NULL AND p_server IS NOT NULL
+                     AND EXISTS (SELECT 1 FROM server_configurations c
+                                 WHERE c.server_id = p_server AND c.client_id = p_client) THEN 'check_secret'
+                ELSE 'invalid_client' END,
+           coalesce(w.wait, 0), t.id, t.by_host, a.id, sec.id, sec.last_used_at
+    FROM (SELECT CASE WHEN p_server IS NOT NULL THEN (SELECT s.tenant_id FROM servers s WHERE s.id = p_server)
+                      ELSE coalesce((SELECT h.tenant_id FROM tenant_hosts h WHERE h.host = lower(p_host)),
+                                    (SELECT d.id FROM tenants d WHERE d.name = 'default')) END AS id,
+                 p_server IS NULL AND EXISTS (SELECT 1 FROM tenant_hosts h WHERE h.host = lower(p_host)) AS by_host
+         ) AS t
+    LEFT JOIN LATERAL (
+        SELECT greatest(1, ceil(extract(epoch FROM f.window_started_at + interval '60 seconds' - now()))::int) AS wait
+        FROM login_failures f
+        WHERE f.kind = 'client' AND f.subject = left(t.id::text || ':' || p_client, 512)
+          AND f.window_started_at > now() - interval '60 seconds' AND f.failures >= 10) AS w ON true
+    LEFT JOIN applications a ON a.tenant_id = t.id AND a.client_id = p_client
     LEFT JOIN application_secrets sec ON sec.application_id = a.id AND sec.secret_hash = p_hash
-         AND (sec.expires_at IS NULL OR sec.expires_at > now())
-    WHERE a.tenant_id = p_tenant AND a.client_id = p_client;
-    IF secret_id IS NULL THEN
-        IF p_server IS NOT NULL AND app_id IS NULL AND EXISTS (
-               SELECT 1 FROM server_configurations c WHERE c.server_id = p_server AND c.client_id = p_client) THEN
-            outcome := 'check_secret';
-            RETURN;
-        END IF;
-        PERFORM api.token_client_failed(p_tenant, p_client);
-        outcome := 'invalid_client';
-        RETURN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM server_applications sa JOIN servers s ON s.id = sa.server_id
-                   WHERE sa.application_id = app_id AND s.tenant_id = p_tenant
-                     AND (p_server IS NULL OR sa.server_id = p_server)) THEN
-        outcome := 'unlinked';
-        RETURN;
-    END IF;
+         AND (sec.expires_at IS NULL OR sec.expires_at > now());
+$$;
+
+-- A secret's last use, kept to the minute: writing it on every request would queue every
+-- request of one client behind a single row lock.
+CREATE FUNCTION api.token_secret_used(p_secret bigint) RETURNS void
+    LANGUAGE sql VOLATILE AS $$
     UPDATE application_secrets SET last_used_at = now()
-    WHERE id = secret_id AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute');
-    outcome := 'ok';
-END
+    WHERE id = p_secret AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute');
 $$;
 
 -- A client that failed to authenticate: counted toward its throttle, and audited.
@@ -243,68 +245,32 @@ $$;
 
 -- The sealed client secret of a server's own OAuth client, and the names it is bound to
 -- (src/dialect/azure_servers.c seals it to subscription/group/service/name/client_secret).
+-- A single SELECT: inlined where it is used.
 CREATE FUNCTION api.own_client_secret(p_server bigint)
     RETURNS TABLE (azure_key_id text, azure_ciphertext bytea, azure_binding text)
-    LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    RETURN QUERY
+    LANGUAGE sql STABLE AS $$
     SELECT sec.key_id, sec.ciphertext,
            lower(az.subscription_id || '/' || az.resource_group || '/' || az.service_name || '/' ||
                  s.resource_name || '/client_secret')
     FROM server_secrets sec JOIN servers s ON s.id = sec.server_id
     JOIN azure_services az ON az.id = s.azure_service_id
     WHERE sec.server_id = p_server AND sec.name = 'client_secret';
-END
 $$;
 
--- POST .../introspect and .../revoke: the caller (as for a token request, linked to the
--- issuer's server, or on OneLogin's paths to any of the tenant's servers), and the state of
--- a token the worker has verified with a key of ring p_key_issuer (NULL: it verified with
--- none): active if that ring is this endpoint's, the token is not revoked, and its client is
--- still linked to its server (p_token_server; the server itself gone means not linked).
--- outcome: ok | check_secret | throttled | invalid_client | unlinked | no_server.
-CREATE FUNCTION api.token_check(p_server bigint, p_host text, p_client text, p_hash bytea,
-                                p_key_issuer bigint, p_token_server bigint, p_token_client text, p_jti text)
-    RETURNS TABLE (outcome text, retry_after integer, issuer_id bigint, active boolean,
-                   azure_key_id text, azure_ciphertext bytea, azure_binding text, tenant_host boolean)
-    LANGUAGE plpgsql VOLATILE AS $$
-#variable_conflict use_column
-DECLARE
-    v_tenant bigint;
-    v_client record;
-    v_issuer bigint;
-BEGIN
-    IF p_server IS NOT NULL THEN
-        SELECT s.tenant_id INTO v_tenant FROM servers s WHERE s.id = p_server;
-        IF v_tenant IS NULL THEN
-            RETURN QUERY SELECT 'no_server', 0, NULL::bigint, false, NULL::text, NULL::bytea, NULL::text, false;
-            RETURN;
-        END IF;
-    ELSE
-        v_tenant := api.host_tenant(p_host);
-    END IF;
-    v_client := api.token_client(v_tenant, p_server, p_client, p_hash);
-    v_issuer := api.issuer_of(p_server, v_tenant);
-    RETURN QUERY
-    SELECT v_client.outcome, v_client.retry_after, v_issuer,
-           v_client.outcome IN ('ok', 'check_secret') AND v_issuer = p_key_issuer
-           AND NOT EXISTS (SELECT 1 FROM token_revocations r WHERE r.issuer_id = v_issuer AND r.jti = p_jti)
-           AND (EXISTS (SELECT 1 FROM server_applications sa JOIN applications a ON a.id = sa.application_id
-                        JOIN servers s ON s.id = sa.server_id
-                        WHERE sa.server_id = p_token_server AND a.client_id = p_token_client
-                          AND a.tenant_id = v_tenant AND s.tenant_id = v_tenant)
-                OR EXISTS (SELECT 1 FROM server_configurations c WHERE c.server_id = p_token_server
-                           AND p_server = p_token_server AND c.client_id = p_token_client)),
-           sec.azure_key_id, sec.azure_ciphertext, sec.azure_binding, api.host_claimed(p_host)
-    FROM (SELECT 1) AS one
-    LEFT JOIN LATERAL api.own_client_secret(p_server) AS sec ON v_client.outcome = 'check_secret';
-END
+-- The ring of server p_server, or (p_server NULL) of tenant p_tenant: no row until it is
+-- made. Inlined where it is used (each branch its own index).
+CREATE FUNCTION api.issuer_row(p_server bigint, p_tenant bigint) RETURNS SETOF issuers
+    LANGUAGE sql STABLE AS $$
+    SELECT * FROM issuers i WHERE i.server_id = p_server
+    UNION ALL
+    SELECT * FROM issuers i WHERE p_server IS NULL AND i.tenant_id = p_tenant AND i.server_id IS NULL;
 $$;
 
--- POST .../revoke: the caller as for introspection; a token the worker verified with a key
--- of this endpoint's ring and that is the caller's own is recorded as revoked until it
--- expires. outcome as api.token_check's, and not_yours for another client's token (nothing
--- recorded). A token of another ring changes nothing and answers ok (RFC 7009).
+-- POST .../revoke: the caller (api.token_caller); a token the worker verified with a key of
+-- this endpoint's ring and that is the caller's own is recorded as revoked until it expires.
+-- outcome as api.token_caller's, and not_yours for another client's token (nothing
+-- recorded). A token of another ring changes nothing and answers ok (RFC 7009). A failed
+-- authentication is counted here.
 CREATE FUNCTION api.token_revoke(p_server bigint, p_host text, p_client text, p_hash bytea,
                                  p_key_issuer bigint, p_token_client text, p_jti text, p_expires timestamptz)
     RETURNS TABLE (outcome text, retry_after integer, issuer_id bigint, azure_key_id text,
@@ -314,18 +280,24 @@ CREATE FUNCTION api.token_revoke(p_server bigint, p_host text, p_client text, p_
 DECLARE
     v record;
     v_outcome text;
+    v_issuer bigint;
 BEGIN
-    SELECT * INTO v FROM api.token_check(p_server, p_host, p_client, p_hash, NULL, NULL, NULL, p_jti) AS c;
+    SELECT * INTO v FROM api.token_caller(p_server, p_host, p_client, p_hash) AS c;
     v_outcome := v.outcome;
-    IF v_outcome = 'ok' AND v.issuer_id = p_key_issuer THEN
+    v_issuer := api.issuer_of(p_server, v.tenant_id);
+    IF v_outcome = 'invalid_client' THEN
+        PERFORM api.token_client_failed(v.tenant_id, p_client);
+    ELSIF v_outcome = 'ok' AND v_issuer = p_key_issuer THEN
         IF p_token_client IS DISTINCT FROM p_client THEN
             v_outcome := 'not_yours';
         ELSE
-            PERFORM api.token_revoke_record(v.issuer_id, p_jti, p_client, p_expires);
+            PERFORM api.token_revoke_record(v_issuer, p_jti, p_client, p_expires);
         END IF;
     END IF;
-    RETURN QUERY SELECT v_outcome, v.retry_after, v.issuer_id, v.azure_key_id, v.azure_ciphertext,
-        v.azure_binding, v.tenant_host;
+    RETURN QUERY SELECT v_outcome, v.retry_after, v_issuer, sec.azure_key_id, sec.azure_ciphertext,
+        sec.azure_binding, v.tenant_host
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL api.own_client_secret(p_server) AS sec ON v_outcome = 'check_secret';
 END
 $$;
 

@@ -41,6 +41,7 @@ static const struct key_def keys[] = {
 	{ "token_signing_alg", K_CHOICE, OFF(token_signing_alg), 0, 0, signing_algs },
 	{ "token_key_rotation_days", K_INT, OFF(token_key_rotation_days), 1, 3650, NULL },
 	{ "token_jwks_max_age", K_INT, OFF(token_jwks_max_age), 0, 86400, NULL },
+	{ "token_grant_cache_ms", K_INT, OFF(token_grant_cache_ms), 0, 60000, NULL },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -73,6 +74,7 @@ static void set_defaults(struct config *cfg)
 	cfg->token_signing_alg = xstrdup("RS256");
 	cfg->token_key_rotation_days = 90;
 	cfg->token_jwks_max_age = 300;
+	cfg->token_grant_cache_ms = 1000;
 }
 
 int config_set(struct config *cfg, const char *key, const char *value, char *err, size_t errlen)

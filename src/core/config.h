@@ -22,6 +22,7 @@ struct config {
 	char *token_signing_alg;     /* of new key rings: RS256, ES256 or EdDSA */
 	int token_key_rotation_days; /* a key signs this long before the next one takes over */
 	int token_jwks_max_age;      /* seconds JWKS and metadata may be cached */
+	int token_grant_cache_ms;    /* how long a worker remembers a client's grant (0: never) */
 };
 
 /* Fills defaults, reads path (NULL: only defaults and environment), applies the environment.

@@ -101,8 +101,10 @@ static status_t read_check(arena_t *a, status_t st, const struct db_rows *rows, 
 		return ST_INTERNAL;
 	out->retry_after = (int)db_int(rows, 0, "retry_after");
 	out->issuer_id = db_int(rows, 0, "issuer_id");
-	if (with_state)
+	if (with_state) {
 		out->active = db_bool(rows, 0, "active");
+		out->tenant_id = db_int(rows, 0, "tenant_id");
+	}
 	out->tenant_host = db_bool(rows, 0, "tenant_host");
 	read_sealed(a, rows, &out->azure_secret, &out->azure_binding);
 	return ST_OK;

@@ -64,6 +64,7 @@ status_t db_token_client_failed(struct db *db, arena_t *a, int64_t tenant_id, co
 struct token_check {
 	enum token_outcome outcome;
 	int retry_after;
+	int64_t tenant_id;                   /* introspection only */
 	int64_t issuer_id;
 	int active;                          /* not revoked, server there, client still linked */
 	struct sealed azure_secret;
@@ -78,9 +79,11 @@ struct token_claims {
 	const char *client_id, *jti;
 	int64_t expires_us;
 };
-/* Introspection (revoke 0: out->active says whether the token is still active) or
- * revocation (revoke 1: the caller's own token is revoked; TOKEN_NOT_YOURS for another
- * client's, and one of another ring changes nothing) of token, by the caller client_id. */
+/* Introspection (revoke 0: out->active says whether the token is still active; a failed
+ * authentication is for the caller to count, db_token_client_failed) or revocation (revoke
+ * 1: the caller's own token is revoked; TOKEN_NOT_YOURS for another client's, and one of
+ * another ring changes nothing; a failed authentication is counted) of token, by the caller
+ * client_id. */
 status_t db_token_inspect(struct db *db, arena_t *a, int revoke, int64_t server_id, const char *host,
 			  const char *client_id, const unsigned char hash[CRYPTO_SHA256_LEN],
 			  const struct token_claims *token, struct token_check *out);

@@ -100,6 +100,9 @@ static status_t ask(struct request *r, int revoke, struct inspection *x)
 		return st;
 	if (chk->outcome == TOKEN_NOT_YOURS)
 		return oauth_error(r, ST_BAD_REQUEST, "unauthorized_client", "the token was not issued to this client");
+	if (!revoke && chk->outcome == TOKEN_INVALID_CLIENT &&
+	    (st = db_token_client_failed(r->svc->db, r->arena, chk->tenant_id, c->id)) != ST_OK)
+		return st;
 	return oauth_client_outcome(r, chk->outcome, chk->retry_after, c, &chk->azure_secret, chk->azure_binding,
 				    is->server_id);
 }

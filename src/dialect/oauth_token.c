@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/service.h"
 #include "dialect/oauth.h"
+#include "dialect/oauth_grants.h"
 #include "dialect/oauth_keys.h"
 #include "http/response.h"
 
@@ -174,7 +175,11 @@ status_t oauth_token(struct request *r)
 		return st;
 	if (!is.tenant && is.server_id == 0)
 		return oauth_client_outcome(r, TOKEN_NO_SERVER, 0, &c, NULL, NULL, 0);
-	if ((st = db_token_request(r->svc->db, r->arena, is.server_id, is.host, is.tenant ? resource : NULL, c.id,
+	const char *lookup_resource = is.tenant ? resource : NULL;
+	const struct token_grant *kept = oauth_grant_find(r->svc->cfg, &is, lookup_resource, &c);
+	if (kept != NULL)
+		g = *kept;
+	else if ((st = db_token_request(r->svc->db, r->arena, is.server_id, is.host, is.tenant ? resource : NULL, c.id,
 				   c.hash, &g)) != ST_OK ||
 	    (g.outcome == TOKEN_INVALID_CLIENT &&
 	     (st = db_token_client_failed(r->svc->db, r->arena, g.tenant_id, c.id)) != ST_OK) ||
@@ -182,6 +187,9 @@ status_t oauth_token(struct request *r)
 				       is.server_id)) != ST_OK ||
 	    (st = refused(r, g.refusal)) != ST_OK)
 		return st;
+	/* a grant whose ring is ready (a current and a next key) is one to remember */
+	if (kept == NULL && g.outcome == TOKEN_OK && g.current_kid != NULL && g.next_kid != NULL)
+		oauth_grant_keep(r->svc->cfg, &is, lookup_resource, &c, &g);
 	const char *issuer = oauth_issuer_url(r, &is, g.tenant_host);
 	if ((st = grant_scope(r, oauth_form_get(&f, "scope"), &g, &scope)) != ST_OK ||
 	    (st = audience(r, resource, &g, issuer, &aud)) != ST_OK)
