@@ -78,11 +78,22 @@ ROUTES = [
     ("POST", "/vedsdk/oauth/:operation"),
     ("POST", "/vedauth/authorize/oauth"), ("POST", "/vedauth/authorize/token"),
     ("GET", "/vedauth/authorize/verify"), ("GET", "/vedauth/revoke/token"),
+    ("POST", "/oauth2/:id/v1/token"), ("GET HEAD", "/oauth2/:id/v1/keys"),
+    ("POST", "/oauth2/:id/v1/introspect"), ("POST", "/oauth2/:id/v1/revoke"),
+    ("GET HEAD", "/.well-known/oauth-authorization-server/oauth2/:id"),
+    ("GET HEAD", "/oauth2/:id/.well-known/oauth-authorization-server"),
+    ("GET HEAD", "/oauth2/:id/.well-known/openid-configuration"),
+    ("POST", "/oidc/2/token"), ("GET HEAD", "/oidc/2/certs"),
+    ("POST", "/oidc/2/token/introspection"), ("POST", "/oidc/2/token/revocation"),
+    ("GET HEAD", "/.well-known/oauth-authorization-server/oidc/2"),
+    ("GET HEAD", "/oidc/2/.well-known/oauth-authorization-server"),
+    ("GET HEAD", "/oidc/2/.well-known/openid-configuration"),
 ]
 ROUTE_SEGS = [(set(m.split()), p, [None if s.startswith(":") else s.lower() for s in p[1:].split("/")])
               for m, p in ROUTES]
 PREFIXES = [("/api/", "onelogin"), ("/auth/", "onelogin_status"), ("/subscriptions/", "azure"),
-            ("/vedsdk/", "venafi"), ("/vedauth/", "venafi")]
+            ("/vedsdk/", "venafi"), ("/vedauth/", "venafi"),
+            ("/oauth2/", "oauth"), ("/oidc/", "oauth"), ("/.well-known/", "oauth")]
 
 
 def short_pattern(p):
@@ -149,7 +160,7 @@ def error_shape_ok(dialect, status, body):
     if dialect == "azure":
         e = body.get("error") if isinstance(body, dict) else None
         return s(e, "code") and s(e, "message")
-    if dialect == "venafi":
+    if dialect in ("venafi", "oauth"):     # oauth: RFC 6749 5.2 (src/dialect/oauth.c)
         return s(body, "error") and s(body, "error_description")
     return True
 
