@@ -4,7 +4,9 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as client from "openid-client";
-import { base, run, tenantIssuer, mgmt, authzctl, makeServer, makeApp, configFor, postForm, decodeJwt, rejection } from "./lib.mjs";
+import {
+  base, run, tenantIssuer, mgmt, authzctl, makeServer, makeApp, configFor, postForm, decodeJwt, rejection,
+} from "./lib.mjs";
 
 let server, other, app, twoLinks, wrong;
 
@@ -197,7 +199,8 @@ test("an Azure-registered server's own client: both methods, introspection and r
   const name = `tc-own-${run}`;
   // per run: its failed authentication below counts toward this client id's throttle
   const own = { clientId: `own:client é ${run}`, clientSecret: "p@ss word+/=:%é&x" };
-  await mgmt("PUT", `/subscriptions/sub-tc/resourceGroups/rg-tc/providers/Microsoft.ApiManagement/service/svc-tc/authorizationServers/${name}?api-version=2022-08-01`, {
+  const service = "/subscriptions/sub-tc/resourceGroups/rg-tc/providers/Microsoft.ApiManagement/service/svc-tc";
+  await mgmt("PUT", `${service}/authorizationServers/${name}?api-version=2022-08-01`, {
     properties: {
       displayName: name, clientRegistrationEndpoint: "https://contoso.example/reg",
       authorizationEndpoint: "https://contoso.example/auth", authorizationMethods: ["GET"],
@@ -214,7 +217,8 @@ test("an Azure-registered server's own client: both methods, introspection and r
     const res = await client.clientCredentialsGrant(config);
     assert.equal(res.scope, "read write", "the server's defaultScope");
     // no audiences and no resource identifier: the token is for the issuer itself
-    assertAccessToken(res.access_token, { issuer: azure.issuer, clientId: own.clientId, aud: azure.issuer, scope: "read write" });
+    assertAccessToken(res.access_token,
+      { issuer: azure.issuer, clientId: own.clientId, aud: azure.issuer, scope: "read write" });
     assert.equal((await client.tokenIntrospection(config, res.access_token)).client_id, own.clientId);
     await client.tokenRevocation(config, res.access_token);
     assert.deepEqual({ ...(await client.tokenIntrospection(config, res.access_token)) }, { active: false });
