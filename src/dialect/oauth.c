@@ -55,9 +55,10 @@ status_t oauth_form_read(struct request *r, struct oauth_form *f)
 	f->n = (size_t)n;
 	if (f->n == OAUTH_FORM_MAX)
 		return oauth_error(r, ST_BAD_REQUEST, "invalid_request", "too many parameters");
-	/* RFC 6749 section 3.2: parameters must not be included more than once */
+	/* RFC 6749 section 3.2: parameters must not be included more than once; RFC 8707's
+	 * resource may be, one a target */
 	for (size_t i = 0; i < f->n; i++)
-		if (http_form_count(f->pairs, f->n, f->pairs[i].name) > 1)
+		if (strcmp(f->pairs[i].name, "resource") != 0 && http_form_count(f->pairs, f->n, f->pairs[i].name) > 1)
 			return oauth_error(r, ST_BAD_REQUEST, "invalid_request",
 					   arena_sprintf(r->arena, "parameter %s is repeated", f->pairs[i].name));
 	return ST_OK;

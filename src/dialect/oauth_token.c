@@ -10,6 +10,7 @@
 #include "core/jsonx.h"
 #include "core/log.h"
 #include "core/service.h"
+#include "model/server.h"
 #include "dialect/oauth.h"
 #include "dialect/oauth_grants.h"
 #include "dialect/oauth_keys.h"
@@ -96,30 +97,55 @@ static status_t grant_scope(struct request *r, const char *asked, const struct t
 	return ST_OK;
 }
 
-/* The token's audience (RFC 8707): the resource asked for, when it is the server's resource
+#define RESOURCES_MAX 8
+
+/* The token's audience (RFC 8707): for each resource asked for, the server's resource
  * identifier (all its audiences) or one of its audiences (that one); without a resource,
- * all its audiences, else its resource identifier, else the issuer. */
-static status_t audience(struct request *r, const char *resource, const struct token_grant *g, const char *issuer,
-			 json_t **out)
+ * all its audiences, else its resource identifier, else the issuer. One audience is a
+ * string, several an array. */
+static status_t audience(struct request *r, const char *const *resources, size_t nres, const struct token_grant *g,
+			 const char *issuer, json_t **out)
 {
 	const struct strlist *aud = &g->audiences;
-	int is_identifier = resource != NULL && g->resource_identifier != NULL &&
-			    strcmp(resource, g->resource_identifier) == 0;
-	if (resource != NULL && !is_identifier) {
-		if (!contains(aud->items, aud->n, resource))
+	const char *picked[SERVER_AUDIENCES_MAX + RESOURCES_MAX];
+	size_t n = 0;
+	for (size_t i = 0; i < nres; i++) {
+		int is_identifier = g->resource_identifier != NULL && strcmp(resources[i], g->resource_identifier) == 0;
+		if (!is_identifier && !contains(aud->items, aud->n, resources[i]))
 			return oauth_error(r, ST_BAD_REQUEST, "invalid_target",
 					   "resource is not this authorization server's");
-		*out = json_string(resource);
+		for (size_t k = 0; k < (is_identifier ? aud->n : 1); k++) {
+			const char *a = is_identifier ? aud->items[k] : resources[i];
+			if (!contains(picked, n, a))
+				picked[n++] = a;
+		}
+	}
+	if (nres == 0)
+		for (size_t k = 0; k < aud->n; k++)
+			picked[n++] = aud->items[k];
+	if (n == 0)
+		picked[n++] = g->resource_identifier ? g->resource_identifier : issuer;
+	if (n == 1) {
+		*out = json_string(picked[0]);
 		return ST_OK;
 	}
-	if (aud->n == 1)
-		*out = json_string(aud->items[0]);
-	else if (aud->n > 1) {
-		*out = json_array();
-		for (size_t i = 0; i < aud->n; i++)
-			json_array_append_new(*out, json_string(aud->items[i]));
-	} else
-		*out = json_string(g->resource_identifier ? g->resource_identifier : issuer);
+	*out = json_array();
+	for (size_t k = 0; k < n; k++)
+		json_array_append_new(*out, json_string(picked[k]));
+	return ST_OK;
+}
+
+/* The resource parameters of the form (RFC 8707 allows several). */
+static status_t resources_of(struct request *r, const struct oauth_form *f, const char **out, size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		if (strcmp(f->pairs[i].name, "resource") != 0)
+			continue;
+		if (*n == RESOURCES_MAX)
+			return oauth_error(r, ST_BAD_REQUEST, "invalid_target", "too many resources");
+		out[(*n)++] = f->pairs[i].value;
+	}
 	return ST_OK;
 }
 
@@ -165,14 +191,17 @@ status_t oauth_token(struct request *r)
 	oauth_issuer_of(r, &is);
 	if ((st = oauth_form_read(r, &f)) != ST_OK)
 		return st;
-	const char *grant_type = oauth_form_get(&f, "grant_type"), *resource = oauth_form_get(&f, "resource");
+	const char *grant_type = oauth_form_get(&f, "grant_type"), *resources[RESOURCES_MAX];
+	size_t nres;
 	if (grant_type == NULL)
 		return oauth_error(r, ST_BAD_REQUEST, "invalid_request", "grant_type is required");
 	if (strcmp(grant_type, "client_credentials") != 0)
 		return oauth_error(r, ST_BAD_REQUEST, "unsupported_grant_type",
 				   "only client_credentials is supported");
-	if ((st = oauth_client_read(r, &f, &c)) != ST_OK)
+	if ((st = oauth_client_read(r, &f, &c)) != ST_OK || (st = resources_of(r, &f, resources, &nres)) != ST_OK)
 		return st;
+	/* on a tenant issuer the (first) resource also picks the server */
+	const char *resource = nres > 0 ? resources[0] : NULL;
 	if (!is.tenant && is.server_id == 0)
 		return oauth_client_outcome(r, TOKEN_NO_SERVER, 0, &c, NULL, NULL, 0);
 	const char *lookup_resource = is.tenant ? resource : NULL;
@@ -192,7 +221,7 @@ status_t oauth_token(struct request *r)
 		oauth_grant_keep(r->svc->cfg, &is, lookup_resource, &c, &g);
 	const char *issuer = oauth_issuer_url(r, &is, g.tenant_host);
 	if ((st = grant_scope(r, oauth_form_get(&f, "scope"), &g, &scope)) != ST_OK ||
-	    (st = audience(r, resource, &g, issuer, &aud)) != ST_OK)
+	    (st = audience(r, resources, nres, &g, issuer, &aud)) != ST_OK)
 		return st;
 	jsonx_arena_own(r->arena, aud);
 	if ((st = oauth_ring_ready(r->svc->db, r->arena, r->svc->cfg, is.server_id, is.host, &g.issuer_id,

@@ -104,9 +104,7 @@ test("resource: one audience makes aud that string; the resource identifier all 
 // invalid_target. authzd refuses any repeated form parameter (RFC 6749 3.2) before it looks,
 // resource included: invalid_request "parameter resource is repeated". A known bug, reported;
 // drop the todo once src/dialect/oauth.c lets resource repeat.
-test("two resources that are both the server's audiences: a token for both (RFC 8707)", {
-  todo: "authzd answers invalid_request for a repeated resource (oauth_form_read)",
-}, async () => {
+test("two resources that are both the server's audiences: a token for both (RFC 8707)", async () => {
   const config = await configFor(server.issuer, app);
   const both = new URLSearchParams([["resource", server.audiences[0]], ["resource", server.audiences[1]]]);
   const outcome = await client.clientCredentialsGrant(config, both).then(
