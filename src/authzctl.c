@@ -409,16 +409,17 @@ static int servers(struct ctx *c, int argc, char **argv)
 		return refused(st, "the server list");
 	json_t *arr = json_array();
 	if (!json)
-		printf("%-8s  %-16s  %-9s  %-32s  %s\n", "id", "tenant", "dialect", "name", "issuer");
+		printf("%-8s  %-16s  %-9s  %-32s  %s\n", "id", "tenant", "dialect", "name (Azure: its name)", "issuer");
 	for (size_t i = 0; i < n; i++) {
 		const char *issuer = arena_sprintf(c->a, "%s/oauth2/%lld", c->cfg->public_url, (long long)list[i].id);
 		if (json)
-			json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)list[i].id, "tenant",
-							     list[i].tenant, "dialect", list[i].dialect, "name", list[i].name,
-							     "issuer", issuer));
+			json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s}", "id", (json_int_t)list[i].id,
+							     "tenant", list[i].tenant, "dialect", list[i].dialect, "name",
+							     list[i].name, "azure_name", list[i].resource_name, "issuer", issuer));
 		else
 			printf("%-8lld  %-16s  %-9s  %-32s  %s\n", (long long)list[i].id, list[i].tenant, list[i].dialect,
-			       list[i].name, issuer);
+			       list[i].resource_name ? arena_sprintf(c->a, "%s (%s)", list[i].name, list[i].resource_name)
+						     : list[i].name, issuer);
 	}
 	if (json)
 		print_json(arr);

@@ -354,8 +354,9 @@ BEGIN
 END
 $$;
 
--- authzctl servers list: every server with the dialect that made it, oldest first.
+-- authzctl servers list: every server with the dialect that made it (and for Azure's, the
+-- name Azure knows it by), oldest first.
 CREATE VIEW api.server_issuers AS
-SELECT s.id, t.name AS tenant, s.name,
+SELECT s.id, t.name AS tenant, s.name, s.resource_name,
        CASE WHEN s.azure_service_id IS NOT NULL THEN 'azure' ELSE 'onelogin' END AS dialect
 FROM servers s JOIN tenants t ON t.id = s.tenant_id;

@@ -265,6 +265,7 @@ static const struct db_field server_issuer_fields[] = {
 	DB_FIELD(struct server_issuer, tenant, "tenant", DB_F_TEXT),
 	DB_FIELD(struct server_issuer, name, "name", DB_F_TEXT),
 	DB_FIELD(struct server_issuer, dialect, "dialect", DB_F_TEXT),
+	DB_FIELD(struct server_issuer, resource_name, "resource_name", DB_F_TEXT),
 };
 
 status_t db_server_issuers(struct db *db, arena_t *a, const char *tenant, struct server_issuer **out, size_t *n)

@@ -152,6 +152,7 @@ status_t db_keys_list(struct db *db, arena_t *a, int64_t server_id, int64_t tena
 struct server_issuer {
 	int64_t id;
 	const char *tenant, *name, *dialect;
+	const char *resource_name;           /* Azure's name for it; NULL for others */
 };
 /* Every server (of tenant, NULL: of all), oldest first. */
 status_t db_server_issuers(struct db *db, arena_t *a, const char *tenant, struct server_issuer **out, size_t *n);
