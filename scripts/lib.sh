@@ -310,13 +310,6 @@ pg_recreate_db() {
         psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" \
             -c 'DROP SCHEMA IF EXISTS public CASCADE' -c 'CREATE SCHEMA public'
     fi
-    nginx_cache_clear
-}
-
-# What nginx keeps of issuers' JWKS and metadata (nginx/authzd.conf.in) was served from the
-# database; a new database makes it wrong (a running nginx just refetches what is gone).
-nginx_cache_clear() {
-    rm -rf "$NGINX_PREFIX/cache/issuers"/*
 }
 
 # ---------------------------------------------------------------- files
@@ -546,7 +539,6 @@ nginx_start() {
     for p in "$HTTP_PORT" "$HTTPS_PORT"; do
         port_in_use "$p" && die "tcp port $p is already in use (set AUTHZD_HTTP_PORT / AUTHZD_HTTPS_PORT)"
     done
-    nginx_cache_clear
     log "starting nginx on $URL and $HTTPS_URL"
     nginx_cmd || { show_logs; die "nginx failed to start"; }
 }

@@ -52,46 +52,37 @@ static void test_body_cap_413(void)
 	free(big);
 }
 
-/* PostgreSQL drops the workers' sessions: requests in the gap answer 503 with
- * Retry-After, never anything else, and the workers reconnect by themselves. */
+/* PostgreSQL ends the workers' idle sessions (pg_terminate_backend, as a restart or an
+ * operator would): each worker finds its session ended before it sends its next statement and
+ * reconnects, so no request fails. (A session lost in the middle of a statement answers 503
+ * with Retry-After: the fault run's PostgreSQL restarts under load show those.) */
 static void test_database_connection_lost(void)
 {
 	struct http_resp r;
 	long killed = tc_sql_long("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
 				  "WHERE application_name = 'authzd'", NULL, NULL, NULL);
 	CU_ASSERT(killed >= 1);
-	int unavailable = 0, other = 0;
-	for (int i = 0; i < 8; i++) {
+	/* until the ended sessions are gone, a statement could still reach one of them */
+	for (int i = 0; i < 100 && tc_sql_long("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+						  "'authzd'", NULL, NULL, NULL) > 0; i++)
+		tc_sleep_ms(20);
+	int failed = 0;
+	for (int i = 0; i < 32; i++) {
 		tc_call(NULL, "GET", "/api/2/api_authorizations/1", NULL, NULL, NULL, &r);
-		if (r.status == 503) {
-			unavailable++;
-			CU_ASSERT_PTR_NOT_NULL(tc_header(&r, "Retry-After"));
-			ASSERT_STR(r.body, "{\"message\":\"Service Unavailable\",\"statusCode\":503,"
-					   "\"name\":\"ServiceUnavailableError\"}");
-		} else if (r.status != 200 && r.status != 404) {
-			other++;
+		if (r.status != 200 && r.status != 404) {
+			failed++;
+			fprintf(stderr, "\n    after the sessions ended: %ld %s\n", r.status, r.body);
 		}
 		tc_resp_free(&r);
 	}
-	CU_ASSERT(unavailable >= 1);
-	CU_ASSERT_EQUAL(other, 0);
-	/* every worker reconnects on its next request past the 200 ms back-off: ready again
-	 * within seconds (a loaded machine or a sanitizer build is slower), then for good */
-	int ready = 0;
-	for (int i = 0; i < 100 && !ready; i++) {
-		tc_call(NULL, "GET", "/readyz", NULL, NULL, NULL, &r);
-		ready = r.status == 200;
-		tc_resp_free(&r);
-		if (!ready)
-			tc_sleep_ms(50);
-	}
-	CU_ASSERT(ready);
-	tc_sleep_ms(300);
+	CU_ASSERT_EQUAL(failed, 0);
 	for (int i = 0; i < 10; i++) {
 		TC_EXPECT("GET", "/readyz", NULL, 200, NULL);
 	}
 	CU_ASSERT(tc_sql_long("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'authzd'",
 			      NULL, NULL, NULL) >= 1);
+	CU_ASSERT(tc_sql_long("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'authzd'",
+			      NULL, NULL, NULL) <= 8);
 }
 
 /* Children of pid, from /proc. */
@@ -197,7 +188,8 @@ void suite_http_service(void)
 	static const struct test_case cases[] = {
 		{ "health and readiness probes, plain 404/405", test_probes },
 		{ "bodies over 1 MiB answer 413 in the dialect", test_body_cap_413 },
-		{ "lost database connection: 503 + Retry-After, then recovery", test_database_connection_lost },
+		{ "sessions ended by PostgreSQL: each worker reconnects first, no request fails",
+		  test_database_connection_lost },
 		{ "a SIGKILLed worker is replaced and no request fails", test_killed_worker_is_replaced },
 		{ NULL, NULL },
 	};

@@ -5,9 +5,11 @@
  * only if the caller's statement succeeded (an error aborts the rest of the pipeline). */
 #include "db/db_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "core/jsonx.h"
@@ -109,11 +111,27 @@ void db_close(struct db *db)
 	free(db);
 }
 
+/* A connection the server ended while it was idle (a restart, pg_terminate_backend) has its
+ * farewell, or the end of the stream, waiting in the socket; an idle session that is well has
+ * nothing there (no LISTEN, no SET). A look without reading or blocking finds out, so the
+ * request about to be sent gets a new connection instead of a 503. */
+static int idle_connection_alive(PGconn *c)
+{
+	char b;
+	ssize_t n = recv(PQsocket(c), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
 status_t db_ready(struct db *db)
 {
-	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK && db->prepared)
-		return ST_OK;
-	if (since(&db->last_attempt) < 0.2)
+	int ended_while_idle = 0;
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK && db->prepared) {
+		if (idle_connection_alive(db->conn))
+			return ST_OK;
+		log_warn("db: connection lost while idle; reconnecting");
+		ended_while_idle = 1;
+	}
+	if (!ended_while_idle && since(&db->last_attempt) < 0.2)
 		return ST_UNAVAILABLE;
 	db->counters.reconnects++;
 	connect_now(db);
