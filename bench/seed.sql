@@ -57,5 +57,30 @@ INSERT INTO applications (tenant_id, client_id, name, scope, maximum_scope, rene
 SELECT t.id, format('bench-app-%s-%s', t.k, g), format('Bench app %s', g), 'certificate', 'admin', true
 FROM (SELECT id, substr(name, 7)::int AS k FROM tenants WHERE name LIKE 'bench-%') AS t,
      generate_series(1, greatest(1, :apps / :tenants)) AS g;
+
+-- bench-1's first server: 20 scopes, 20 claims and 20 linked client apps, each app holding
+-- two scopes (the sub-resource list cases)
+WITH first AS (
+    SELECT min(s.id) AS id FROM servers s JOIN tenants t ON t.id = s.tenant_id
+    WHERE t.name = 'bench-1' AND s.description = 'seeded for bench/run'
+), sc AS (
+    INSERT INTO server_scopes (server_id, value, description)
+    SELECT first.id, 'bench.scope.' || g, 'Bench scope ' || g FROM first, generate_series(1, 20) g
+    RETURNING server_id, id
+), cl AS (
+    INSERT INTO server_claims (server_id, name, label, user_attribute_mappings)
+    SELECT first.id, 'bench_claim_' || g, 'Bench claim ' || g, 'email' FROM first, generate_series(1, 20) g
+)
+INSERT INTO server_applications (server_id, application_id)
+SELECT first.id, a.id FROM first,
+       (SELECT a.id FROM applications a JOIN tenants t ON t.id = a.tenant_id
+        WHERE t.name = 'bench-1' ORDER BY a.id LIMIT 20) AS a;
+
+INSERT INTO server_application_scopes (server_id, application_id, scope_id)
+SELECT sa.server_id, sa.application_id, sc.id
+FROM server_applications sa
+JOIN servers s ON s.id = sa.server_id JOIN tenants t ON t.id = s.tenant_id
+JOIN LATERAL (SELECT id FROM server_scopes WHERE server_id = sa.server_id ORDER BY id LIMIT 2) AS sc ON true
+WHERE t.name = 'bench-1';
 COMMIT;
 ANALYZE;
