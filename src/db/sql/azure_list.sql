@@ -4,7 +4,8 @@
 --    "displayName": {...}}; names and values compare lower-cased, and every clause must
 -- hold for all its values (an empty array holds). The service row comes first (LEFT JOIN): no row at all
 -- means no such service; a row with a NULL id, a service with nothing on this page. Each
--- list is aggregated once for the page, not once per server.
+-- server's lists are correlated subqueries, each an index lookup: the generic plan (one row
+-- expected everywhere) once joined page-wide aggregates with a filter, 50 x 50 rows a page.
 WITH svc AS (
     SELECT * FROM api.azure_service_lookup($1::text, $2::text, $3::text)
 ), flt AS (
@@ -35,22 +36,6 @@ WITH svc AS (
       AND lower(s.name) LIKE ALL (flt.d_like)
 ), page AS (
     SELECT id FROM f ORDER BY lower(resource_name) COLLATE "C", id LIMIT $5::int OFFSET $6::int
-), gt AS (
-    SELECT sg.server_id, json_agg(g.name ORDER BY sg.position) AS v
-    FROM page JOIN server_grant_types sg ON sg.server_id = page.id JOIN grant_types g ON g.id = sg.grant_type_id
-    GROUP BY sg.server_id
-), am AS (
-    SELECT m.server_id, json_agg(m.method ORDER BY m.position) AS v
-    FROM page JOIN server_authorization_methods m ON m.server_id = page.id GROUP BY m.server_id
-), ca AS (
-    SELECT m.server_id, json_agg(m.method ORDER BY m.position) AS v
-    FROM page JOIN server_client_authentication_methods m ON m.server_id = page.id GROUP BY m.server_id
-), bt AS (
-    SELECT m.server_id, json_agg(m.method ORDER BY m.position) AS v
-    FROM page JOIN server_bearer_token_sending_methods m ON m.server_id = page.id GROUP BY m.server_id
-), tp AS (
-    SELECT p.server_id, json_agg(json_build_object('name', p.name, 'value', p.value) ORDER BY p.position) AS v
-    FROM page JOIN server_token_body_parameters p ON p.server_id = page.id GROUP BY p.server_id
 )
 SELECT (SELECT count(*) FROM f) AS total,
        svc.subscription_id, svc.resource_group, svc.service_name, srv.*
@@ -58,14 +43,20 @@ FROM svc LEFT JOIN LATERAL (
     SELECT s.id, s.resource_name, s.name, s.description, s.version,
            c.client_registration_endpoint, c.authorization_endpoint, c.token_endpoint, c.client_id,
            c.default_scope, c.support_state, c.use_in_test_console, c.use_in_api_documentation,
-           coalesce(gt.v, '[]')::text AS grant_types, coalesce(am.v, '[]')::text AS authorization_methods,
-           coalesce(ca.v, '[]')::text AS client_authentication_methods,
-           coalesce(bt.v, '[]')::text AS bearer_token_sending_methods,
-           coalesce(tp.v, '[]')::text AS token_body_parameters
+           (SELECT coalesce(json_agg(g.name ORDER BY sg.position), '[]')
+            FROM server_grant_types sg JOIN grant_types g ON g.id = sg.grant_type_id
+            WHERE sg.server_id = s.id)::text AS grant_types,
+           (SELECT coalesce(json_agg(m.method ORDER BY m.position), '[]')
+            FROM server_authorization_methods m WHERE m.server_id = s.id)::text AS authorization_methods,
+           (SELECT coalesce(json_agg(m.method ORDER BY m.position), '[]')
+            FROM server_client_authentication_methods m WHERE m.server_id = s.id)::text
+               AS client_authentication_methods,
+           (SELECT coalesce(json_agg(m.method ORDER BY m.position), '[]')
+            FROM server_bearer_token_sending_methods m WHERE m.server_id = s.id)::text
+               AS bearer_token_sending_methods,
+           (SELECT coalesce(json_agg(json_build_object('name', p.name, 'value', p.value) ORDER BY p.position), '[]')
+            FROM server_token_body_parameters p WHERE p.server_id = s.id)::text AS token_body_parameters
     FROM page JOIN servers s ON s.id = page.id
     JOIN LATERAL (SELECT * FROM server_configurations c WHERE c.server_id = s.id LIMIT 1) AS c ON true
-    LEFT JOIN gt ON gt.server_id = s.id LEFT JOIN am ON am.server_id = s.id
-    LEFT JOIN ca ON ca.server_id = s.id LEFT JOIN bt ON bt.server_id = s.id
-    LEFT JOIN tp ON tp.server_id = s.id
 ) AS srv ON true
 ORDER BY lower(srv.resource_name) COLLATE "C", srv.id
