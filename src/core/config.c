@@ -98,7 +98,16 @@ int config_set(struct config *cfg, const char *key, const char *value, char *err
 	void *field = (char *)cfg + k->offset;
 	char *end = NULL;
 	long v = 0;
+	struct metrics_allow allow;
+	char msg[200];
 	switch (k->type) {
+	case K_ADDRESSES:
+		/* checked here, kept as written: the handler parses it again, a few entries */
+		if (metrics_allow_parse(value, &allow, msg, sizeof(msg)) != 0) {
+			snprintf(err, errlen, "%s: %s", key, msg);
+			return -1;
+		}
+		__attribute__((fallthrough));
 	case K_STRING:
 		free(*(char **)field);
 		*(char **)field = value[0] ? xstrdup(value) : NULL;
@@ -117,17 +126,6 @@ int config_set(struct config *cfg, const char *key, const char *value, char *err
 		char *url = xstrdup(value);
 		url[n] = '\0';
 		*(char **)field = url;
-		return 0;
-	}
-	case K_ADDRESSES: {
-		struct metrics_allow allow;
-		char msg[200];
-		if (metrics_allow_parse(value, &allow, msg, sizeof(msg)) != 0) {
-			snprintf(err, errlen, "%s: %s", key, msg);
-			return -1;
-		}
-		free(*(char **)field);
-		*(char **)field = value[0] ? xstrdup(value) : NULL;
 		return 0;
 	}
 	case K_CHOICE:
