@@ -129,8 +129,8 @@ static void tokens(struct page *p)
 	struct metrics_token_total *rows;
 	size_t n = metrics_token_totals(p->a, &rows);
 	family(p, "authzd_tokens_issued_total", "counter",
-	       "Access tokens signed, by server id and algorithm (other: servers past a worker's table of "
-	       "256, or the tenant issuer with no server).");
+	       "Access tokens signed, by server id and algorithm (other: servers past a worker's table "
+	       "of 256).");
 	for (size_t i = 0; i < n; i++)
 		put(p, "authzd_tokens_issued_total{server=\"%s\",alg=\"%s\"} %llu\n",
 		    rows[i].server_id ? arena_sprintf(p->a, "%lld", (long long)rows[i].server_id) : "other",
