@@ -21,12 +21,14 @@ export DEBIAN_FRONTEND=noninteractive
 PG_BINDIR="${AUTHZD_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
 
 # Debian packages needed to build, test and run.  The first line is the
-# project's list; the second is what the scripts themselves call.
+# project's list; the second is what the scripts themselves call (prometheus
+# for its promtool, which checks /metrics; its server is never started).
 AUTHZD_PACKAGES=(
     libfcgi-dev libjansson-dev libpq-dev libcunit1-dev libssl-dev libargon2-dev
     clang-14 libfuzzer-14-dev libclang-rt-14-dev llvm-14
     libcurl4-openssl-dev postgresql nginx wrk autoconf automake libtool pkg-config
     build-essential curl jq openssl python3 iproute2 procps util-linux postgresql-client
+    prometheus
 )
 
 # ---------------------------------------------------------------- helpers
@@ -347,6 +349,9 @@ socket_mode = 0666
 workers = $WORKERS
 max_body_bytes = $MAX_BODY_BYTES
 log_level = $LOG_LEVEL
+log_file = $LOG_FILE
+# nginx listens on 127.0.0.1 only; the tests call from 127.0.0.2 to see a refusal
+metrics_allow = ${AUTHZD_METRICS_ALLOW:-127.0.0.1 ::1}
 pid_file = $PID_FILE
 sql_dir = $AUTHZD_REPO/sql
 secret_key_file = $SECRET_KEY_FILE

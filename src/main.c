@@ -63,6 +63,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level((enum log_level)cfg.log_level);
+	if (cfg.log_file != NULL && log_open(cfg.log_file) != 0) {
+		fprintf(stderr, "authzd: log_file %s: %s\n", cfg.log_file, strerror(errno));
+		config_free(&cfg);
+		return 1;
+	}
 
 	if (cfg.secret_key_file != NULL) {
 		if (secretbox_load(cfg.secret_key_file, err, sizeof(err)) != 0) {

@@ -62,6 +62,8 @@ int nginx_errors_print(FILE *out)
 		fprintf(out, "error_page %s =%d /.authzd-errors/%d;\n", statuses[s].from, code, code);
 		fprintf(out, "location = /.authzd-errors/%d {\n    internal;\n"
 			     "    default_type \"application/json; charset=utf-8\";\n", code);
+		/* the id nginx logs, as authzd's own answers carry it */
+		fprintf(out, "    add_header X-Request-Id $request_id always;\n");
 		if (code >= 502)
 			fprintf(out, "    add_header Retry-After 1 always;\n");
 		/* the dialect of the path the client asked for, by the router's own prefixes */

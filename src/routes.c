@@ -10,6 +10,7 @@
 #include "dialect/onelogin.h"
 #include "dialect/probe.h"
 #include "dialect/venafi.h"
+#include "metrics_page.h"
 
 #define OL_SERVER "/api/2/api_authorizations/:id"
 #define ISSUER "/oauth2/:id"
@@ -20,6 +21,8 @@ const struct route routes_table[] = {
 	/* liveness and readiness: public, plain JSON */
 	{ "probe.health", HTTP_GET | HTTP_HEAD, "/healthz", probe_healthz, ACCESS_PUBLIC, &dialect_plain },
 	{ "probe.ready", HTTP_GET | HTTP_HEAD, "/readyz", probe_readyz, ACCESS_PUBLIC, &dialect_plain },
+	/* Prometheus: only to the addresses metrics_allow names (checked by the handler) */
+	{ "ops.metrics", HTTP_GET | HTTP_HEAD, "/metrics", metrics_page, ACCESS_PUBLIC, &dialect_plain },
 
 	/* OneLogin management tokens (client credentials, no bearer) */
 	{ "onelogin.token.create", HTTP_POST, "/auth/oauth2/v2/token", onelogin_token_create, ACCESS_PUBLIC,

@@ -13,6 +13,7 @@
 
 #include "core/config.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "worker.h"
 
 struct slot {
@@ -33,7 +34,7 @@ static double ts_s(const struct timespec *t)
 	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
 }
 
-static void spawn(struct slot *s, const struct config *cfg, const struct router *rt, int fd)
+static void spawn(struct slot *s, int index, const struct config *cfg, const struct router *rt, int fd)
 {
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -43,8 +44,11 @@ static void spawn(struct slot *s, const struct config *cfg, const struct router 
 		return;
 	}
 	/* exit(), not _exit(): LeakSanitizer's check runs from atexit in the worker. */
-	if (pid == 0)
+	if (pid == 0) {
+		/* the slot's counters, whatever its earlier workers counted included */
+		metrics_attach(index);
 		exit(worker_run(cfg, rt, fd));
+	}
 	s->pid = pid;
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
 }
@@ -65,6 +69,7 @@ static void reap(struct slot *slots, int n, int stopping)
 				else
 					log_warn("supervisor: worker %d exited with %d; respawning",
 						 (int)pid, WEXITSTATUS(status));
+				metrics_worker_restarted();
 				memset(&slots[i].not_before, 0, sizeof(slots[i].not_before));
 				if (now_s() - ts_s(&slots[i].started) < 1.0) {
 					clock_gettime(CLOCK_MONOTONIC, &slots[i].not_before);
@@ -109,6 +114,8 @@ int supervisor_run(const struct config *cfg, const struct router *rt, int listen
 	sigprocmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* before any fork, so every worker shares it; room for as many workers as a config allows */
+	metrics_init(METRICS_SLOTS_MAX);
 	log_info("supervisor: starting %d workers", n);
 	for (;;) {
 		double now = now_s(), wait = 5.0;
@@ -117,7 +124,7 @@ int supervisor_run(const struct config *cfg, const struct router *rt, int listen
 				continue;
 			double nb = ts_s(&slots[i].not_before);
 			if (nb <= now)
-				spawn(&slots[i], cfg, rt, listen_fd);
+				spawn(&slots[i], i, cfg, rt, listen_fd);
 			else if (nb - now < wait)
 				wait = nb - now;
 		}

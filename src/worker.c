@@ -1,5 +1,6 @@
 /* Worker loop: FCGX_Accept_r, read the CGI parameters and the capped body into the
- * request arena, dispatch, write the response in two writes, reset the arena.
+ * request arena, dispatch, count and log the request, write the response in two writes,
+ * reset the arena.
  * SIGTERM is blocked while a request runs, so a request in flight always completes. */
 #include "worker.h"
 
@@ -14,11 +15,14 @@
 
 #include "core/arena.h"
 #include "core/config.h"
+#include "core/jsonx.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/service.h"
 #include "db/db.h"
 #include "http/dispatch.h"
 #include "http/request.h"
+#include "routes.h"
 
 #define ARENA_FIRST_BLOCK (64 * 1024)
 
@@ -74,7 +78,47 @@ static status_t confirm_caller(struct request *r)
 	return db_caller_check(r->svc->db, r->arena, &r->caller);
 }
 
-static const struct http_hooks hooks = { confirm_caller, NULL };
+/* What the connection's counters were when last added to this worker's metrics slot. */
+static struct db_counters db_seen;
+
+static unsigned route_index(const struct request *r)
+{
+	if (r->route == NULL || r->route < routes_table || r->route >= routes_table + routes_count)
+		return METRICS_ROUTE_NONE;
+	size_t i = (size_t)(r->route - routes_table);
+	return i < METRICS_ROUTE_NONE ? (unsigned)i : METRICS_ROUTE_NONE;
+}
+
+/* The finish phase's hook: the request's counters (a few stores into this worker's slot) and
+ * its log line. Never a header, a body or a secret: only what identifies the request. */
+static void finished(struct request *r, status_t st)
+{
+	(void)st;
+	int code = r->resp.status ? r->resp.status : 500;
+	int64_t ns = now_ns() - r->started_ns;
+	unsigned method = r->method ? (unsigned)__builtin_ctz(r->method) : METRICS_METHODS - 1;
+	metrics_request(route_index(r), method, code, ns);
+	const struct db_counters *c = db_counters(r->svc->db);
+	metrics_db(c->round_trips - db_seen.round_trips, c->reconnects - db_seen.reconnects,
+		   c->errors - db_seen.errors);
+	db_seen = *c;
+	if (!log_enabled(LOG_INFO))
+		return;
+	/* milliseconds with three decimals: the log line prints them as written */
+	double ms = (double)((ns + 500) / 1000) / 1000.0;
+	json_t *f = json_object();
+	json_object_set_new(f, "request_id", jsonx_string_or_null(r->request_id));
+	json_object_set_new(f, "method", jsonx_string_or_null(r->method_name[0] ? r->method_name : NULL));
+	json_object_set_new(f, "route", jsonx_string_or_null(r->route ? r->route->name : NULL));
+	json_object_set_new(f, "status", json_integer(code));
+	json_object_set_new(f, "duration_ms", json_real(ms));
+	json_object_set_new(f, "tenant", r->caller.tenant_id ? json_integer(r->caller.tenant_id) : json_null());
+	json_object_set_new(f, "caller", r->caller.credential_id ? json_integer(r->caller.credential_id)
+								  : json_null());
+	log_event(LOG_INFO, "request", f);
+}
+
+static const struct http_hooks hooks = { confirm_caller, finished };
 
 static void handle(const struct service *svc, const struct router *rt, FCGX_Request *fr, arena_t *a)
 {
@@ -90,9 +134,11 @@ static void handle(const struct service *svc, const struct router *rt, FCGX_Requ
 	r.if_match = http_request_header(&r, param(fr, "HTTP_IF_MATCH"));
 	r.if_none_match = http_request_header(&r, param(fr, "HTTP_IF_NONE_MATCH"));
 	r.request_id = http_request_header(&r, param(fr, "AUTHZD_REQUEST_ID"));
+	r.remote_addr = param(fr, "REMOTE_ADDR");
 
 	read_body(&r, fr, svc->cfg->max_body_bytes);
 	http_dispatch(&r, rt, &hooks);
+	/* on every answer, errors too, so a client can quote the id nginx and authzd logged */
 	if (r.request_id != NULL)
 		http_reply_header(&r, "X-Request-Id", r.request_id);
 

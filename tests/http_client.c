@@ -21,6 +21,7 @@
 static CURL *curl;
 static char *token;
 static char *host;
+static char *source;
 static char *seen[512];
 static size_t nseen;
 
@@ -50,6 +51,12 @@ void tc_set_host(const char *h)
 {
 	free(host);
 	host = h ? strdup(h) : NULL;
+}
+
+void tc_set_source(const char *addr)
+{
+	free(source);
+	source = addr ? strdup(addr) : NULL;
 }
 static PGconn *pg;
 static const char *http_url, *https_url, *ca;
@@ -83,6 +90,7 @@ void tc_cleanup(void)
 {
 	tc_set_token(NULL);
 	tc_set_host(NULL);
+	tc_set_source(NULL);
 	for (size_t i = 0; i < nseen; i++)
 		free(seen[i]);
 	nseen = 0;
@@ -145,6 +153,8 @@ int tc_call_with(CURL *h, const char *base, const char *method, const char *path
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
 	if (ca != NULL)
 		curl_easy_setopt(h, CURLOPT_CAINFO, ca);
+	if (source != NULL)
+		curl_easy_setopt(h, CURLOPT_INTERFACE, source);
 	hdrs = curl_slist_append(hdrs, "Expect:");
 	if (ctype != NULL) {
 		snprintf(ct, sizeof(ct), "Content-Type: %s", ctype);
@@ -176,6 +186,26 @@ int tc_call_with(CURL *h, const char *base, const char *method, const char *path
 		return -1;
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
+	return 0;
+}
+
+char *tc_metrics(void)
+{
+	struct http_resp r;
+	if (tc_call(NULL, "GET", "/metrics", NULL, NULL, NULL, &r) != 0 || r.status != 200) {
+		fprintf(stderr, "\n    /metrics: %ld %s", r.status, r.body);
+		tc_resp_free(&r);
+		return NULL;
+	}
+	return r.body;
+}
+
+double tc_metric(const char *page, const char *series)
+{
+	size_t n = strlen(series);
+	for (const char *p = page; p != NULL && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, series, n) == 0 && p[n] == ' ')
+			return strtod(p + n + 1, NULL);
 	return 0;
 }
 

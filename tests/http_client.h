@@ -28,6 +28,10 @@ int tc_call_with(CURL *h, const char *base, const char *method, const char *path
 /* JSON convenience: Content-Type application/json. */
 int tc_json(const char *method, const char *path, const char *body, struct http_resp *out);
 void tc_resp_free(struct http_resp *r);
+/* GET /metrics: the page (malloc'd), or NULL (said why). */
+char *tc_metrics(void);
+/* The value of one series of the page ("name{labels}" exactly as printed); 0 when absent. */
+double tc_metric(const char *page, const char *series);
 void tc_sleep_ms(long ms);
 /* printf into one of eight rotating static buffers of 1 KiB: paths and bodies built in a
  * call's arguments. */
@@ -46,6 +50,8 @@ void tc_set_token(const char *token);
 const char *tc_current_token(void);
 /* The Host header every call sends while set (NULL: curl's own). */
 void tc_set_host(const char *host);
+/* The local address every call comes from while set ("127.0.0.2"; NULL: the kernel's choice). */
+void tc_set_source(const char *addr);
 /* Gets a management token for the credential (Basic + JSON); NULL on failure. The
  * token is remembered for the log check. Returns a malloc'd string. */
 char *tc_fetch_token(const char *client_id, const char *secret);

@@ -149,6 +149,8 @@ static void test_killed_worker_is_replaced(void)
 		tc_resp_free(&w);
 	}
 	CU_ASSERT_FATAL(n >= 1);
+	char *m0 = tc_metrics();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m0);
 	CU_ASSERT_EQUAL_FATAL(kill(before[0], SIGKILL), 0);
 	/* Until it is dead, the killed worker may still take a connection from the shared
 	 * socket (and drop it: nginx's 502, which the fault run counts). Once it is gone, no
@@ -181,6 +183,17 @@ static void test_killed_worker_is_replaced(void)
 			tc_sleep_ms(100);
 	}
 	CU_ASSERT(replaced);
+	/* the supervisor counted the restart; the new worker went on from the dead one's totals */
+	char *m1 = tc_metrics();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m1);
+	CU_ASSERT_EQUAL(tc_metric(m1, "authzd_worker_restarts_total") - tc_metric(m0, "authzd_worker_restarts_total"), 1);
+	const char *ready = "authzd_http_requests_total{route=\"probe.ready\",method=\"GET\",code=\"200\"}";
+	CU_ASSERT(tc_metric(m0, ready) >= 2 * n);
+	CU_ASSERT_EQUAL(tc_metric(m1, ready), tc_metric(m0, ready));
+	const char *created = "authzd_http_requests_total{route=\"onelogin.server.create\",method=\"POST\",code=\"201\"}";
+	CU_ASSERT_EQUAL(tc_metric(m1, created) - tc_metric(m0, created), 20);
+	free(m0);
+	free(m1);
 }
 
 void suite_http_service(void)

@@ -42,6 +42,7 @@ int main(void)
 	suite_http_concurrency();
 	suite_http_tokens();
 	suite_http_service();
+	suite_http_ops();
 	suite_http_logs();
 	int rc = tests_run();
 	tc_cleanup();

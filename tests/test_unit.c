@@ -20,5 +20,7 @@ int main(void)
 	suite_azure_mapping();
 	suite_venafi_scopes();
 	suite_jose();
+	suite_metrics();
+	suite_log();
 	return tests_run();
 }

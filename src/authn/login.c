@@ -4,9 +4,15 @@
 
 #include "authn/password.h"
 #include "core/crypto.h"
+#include "core/metrics.h"
 
+/* Counted for /metrics here, where every login form ends. */
 static status_t outcome_status(enum login_outcome o)
 {
+	if (o == LOGIN_THROTTLED)
+		metrics_login_throttled(METRICS_LOGIN_MANAGEMENT);
+	else if (o != LOGIN_OK)
+		metrics_login_failed(METRICS_LOGIN_MANAGEMENT);
 	return o == LOGIN_OK ? ST_OK : o == LOGIN_THROTTLED ? ST_RATE_LIMITED : ST_UNAUTHORIZED;
 }
 
@@ -50,8 +56,10 @@ status_t authn_identity_login(struct db *db, arena_t *a, struct caller *caller, 
 		password_burn(password);
 	if (st != ST_OK)
 		return st;
-	if (who->retry_after > 0)
+	if (who->retry_after > 0) {
+		metrics_login_throttled(METRICS_LOGIN_IDENTITY);
 		return ST_RATE_LIMITED;
+	}
 	int ok;
 	if (who->identity_id == 0) {
 		password_burn(password);
@@ -61,6 +69,7 @@ status_t authn_identity_login(struct db *db, arena_t *a, struct caller *caller, 
 	}
 	if (ok)
 		return ST_OK;
+	metrics_login_failed(METRICS_LOGIN_IDENTITY);
 	st = db_vedauth_failed(db, a, caller, username);
 	return st != ST_OK ? st : ST_UNAUTHORIZED;
 }

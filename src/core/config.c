@@ -10,8 +10,9 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/metrics.h"
 
-enum key_type { K_STRING, K_INT, K_OCTAL, K_SIZE, K_LOGLEVEL, K_URL, K_CHOICE };
+enum key_type { K_STRING, K_INT, K_OCTAL, K_SIZE, K_LOGLEVEL, K_URL, K_CHOICE, K_ADDRESSES };
 
 struct key_def {
 	const char *name;
@@ -32,6 +33,8 @@ static const struct key_def keys[] = {
 	{ "listen_backlog", K_INT, OFF(listen_backlog), 1, 65535, NULL },
 	{ "max_body_bytes", K_SIZE, OFF(max_body_bytes), 1024, 64L * 1024 * 1024, NULL },
 	{ "log_level", K_LOGLEVEL, OFF(log_level), 0, 0, NULL },
+	{ "log_file", K_STRING, OFF(log_file), 0, 0, NULL },
+	{ "metrics_allow", K_ADDRESSES, OFF(metrics_allow), 0, 0, NULL },
 	{ "pid_file", K_STRING, OFF(pid_file), 0, 0, NULL },
 	{ "sql_dir", K_STRING, OFF(sql_dir), 0, 0, NULL },
 	{ "secret_key_file", K_STRING, OFF(secret_key_file), 0, 0, NULL },
@@ -66,6 +69,8 @@ static void set_defaults(struct config *cfg)
 	cfg->listen_backlog = 1024;
 	cfg->max_body_bytes = 1024 * 1024;
 	cfg->log_level = LOG_INFO;
+	/* nginx on the same machine, or a Prometheus scraping through a local nginx */
+	cfg->metrics_allow = xstrdup("127.0.0.0/8 ::1");
 	cfg->sql_dir = xstrdup(AUTHZD_SQL_DIR);
 	cfg->access_token_ttl_seconds = 36000;
 	cfg->shutdown_grace_seconds = 30;
@@ -93,7 +98,16 @@ int config_set(struct config *cfg, const char *key, const char *value, char *err
 	void *field = (char *)cfg + k->offset;
 	char *end = NULL;
 	long v = 0;
+	struct metrics_allow allow;
+	char msg[200];
 	switch (k->type) {
+	case K_ADDRESSES:
+		/* checked here, kept as written: the handler parses it again, a few entries */
+		if (metrics_allow_parse(value, &allow, msg, sizeof(msg)) != 0) {
+			snprintf(err, errlen, "%s: %s", key, msg);
+			return -1;
+		}
+		__attribute__((fallthrough));
 	case K_STRING:
 		free(*(char **)field);
 		*(char **)field = value[0] ? xstrdup(value) : NULL;
@@ -227,7 +241,8 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 void config_free(struct config *cfg)
 {
 	for (size_t i = 0; i < NKEYS; i++) {
-		if (keys[i].type == K_STRING || keys[i].type == K_URL || keys[i].type == K_CHOICE) {
+		if (keys[i].type == K_STRING || keys[i].type == K_URL || keys[i].type == K_CHOICE ||
+		    keys[i].type == K_ADDRESSES) {
 			char **p = (char **)((char *)cfg + keys[i].offset);
 			free(*p);
 			*p = NULL;

@@ -12,6 +12,8 @@ struct config {
 	int listen_backlog;
 	size_t max_body_bytes;
 	int log_level;               /* enum log_level */
+	char *log_file;              /* NULL: stderr as it is */
+	char *metrics_allow;         /* who may GET /metrics: addresses and CIDR blocks; NULL: nobody */
 	char *pid_file;
 	char *sql_dir;
 	char *secret_key_file;

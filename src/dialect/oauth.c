@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "core/jsonx.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/secretbox.h"
 #include "core/service.h"
 #include "db/db_token.h"
@@ -120,15 +121,18 @@ status_t oauth_client_outcome(struct request *r, enum token_outcome outcome, int
 	case TOKEN_CHECK_SECRET:
 		if (own_secret_matches(r, c, sealed, binding))
 			return ST_OK;
+		metrics_login_failed(METRICS_LOGIN_CLIENT);
 		status_t st = db_token_secret_failed(r->svc->db, r->arena, server_id, c->id);
 		if (st != ST_OK)
 			return st;
 		return oauth_error(r, ST_UNAUTHORIZED, "invalid_client", "client authentication failed");
 	case TOKEN_THROTTLED:
+		metrics_login_throttled(METRICS_LOGIN_CLIENT);
 		r->err.retry_after = retry_after > 0 ? retry_after : 1;
 		return oauth_error(r, ST_RATE_LIMITED, "temporarily_unavailable",
 				   "too many failed client authentications; retry later");
 	case TOKEN_INVALID_CLIENT:
+		metrics_login_failed(METRICS_LOGIN_CLIENT);
 		return oauth_error(r, ST_UNAUTHORIZED, "invalid_client", "client authentication failed");
 	case TOKEN_NO_SERVER:
 		return oauth_error(r, ST_NOT_FOUND, "invalid_request", "no such authorization server");

@@ -167,11 +167,13 @@ const jose_key *oauth_key_by_kid(struct db *db, arena_t *a, const char *kid, int
 	if (s == NULL) {
 		int64_t ring;
 		*st = db_key_by_kid(db, a, kid, &ring, &row);
+		/* no such key (its server deleted): nothing to open, and row was never filled */
 		if (*st == ST_NOT_FOUND)
 			*st = ST_OK;
+		else if (*st == ST_OK)
+			open_key(a, ring, &row);
 		if (*st != ST_OK)
 			return NULL;
-		open_key(a, ring, &row);
 		s = find(kid);
 	}
 	if (s == NULL)

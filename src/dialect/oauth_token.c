@@ -9,6 +9,7 @@
 #include "core/crypto.h"
 #include "core/jsonx.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/service.h"
 #include "model/server.h"
 #include "dialect/oauth.h"
@@ -242,6 +243,7 @@ status_t oauth_token(struct request *r)
 		log_error("oauth: signing failed for ring %lld", (long long)g.issuer_id);
 		return error_set(&r->err, ST_INTERNAL, NULL, NULL);
 	}
+	metrics_token_issued(g.server_id, (int)jose_key_alg(signer));
 	oauth_reply_no_store(r, json_pack("{s:s, s:s, s:I, s:s}", "access_token", jwt, "token_type", "Bearer",
 					  "expires_in", (json_int_t)lifetime, "scope", scope));
 	return ST_OK;

@@ -56,6 +56,7 @@ struct request {
 	const char *if_none_match;
 	const char *host;               /* lower-cased, port stripped; NULL if absent or odd */
 	const char *request_id;         /* nginx's $request_id */
+	const char *remote_addr;        /* nginx's $remote_addr (REMOTE_ADDR) */
 	const char *body;               /* NUL-terminated, body_len bytes */
 	size_t body_len;
 	int body_too_large;             /* nginx or the worker refused the body */

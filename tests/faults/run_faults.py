@@ -1348,6 +1348,16 @@ def log_offset(path):
         return 0
 
 
+def json_log_line(line):
+    """authzd logs one JSON object a line; anything else (the scripts' start banner, a
+    sanitizer's report) is not one of its events."""
+    try:
+        e = json.loads(line)
+    except ValueError:
+        return None
+    return e if isinstance(e, dict) else None
+
+
 def log_lines_since(path, offset):
     try:
         with open(path, "rb") as f:
@@ -1528,12 +1538,13 @@ def main():
     st = ctx.stats
     authzd_lines = log_lines_since(stack.authzd_log, authzd_log0)
     log_msgs = collections.Counter()
-    for line in authzd_lines:
-        m = re.search(r"\] (error|warn): (.*)$", line)
-        if m:
-            log_msgs[f"{m.group(1)}: " + re.sub(r"\d+", "N", m.group(2))[:140]] += 1
+    authzd_events = [e for e in map(json_log_line, authzd_lines) if e is not None]
+    for e in authzd_events:
+        if e.get("level") in ("error", "warn"):
+            log_msgs[f"{e['level']}: " + re.sub(r"\d+", "N", str(e.get("msg", "")))[:140]] += 1
     deaths = collections.Counter()
-    for line in authzd_lines:
+    for e in authzd_events:
+        line = str(e.get("msg", ""))
         m = re.search(r"supervisor: worker (\d+) (killed by signal|exited with) (\d+)", line)
         if not m:
             continue

@@ -2226,9 +2226,13 @@ def print_report(run, monitor, args, elapsed, seed_status, log_path, log_start):
                        "authzd log", {"line": line})
     log_errors = collections.Counter()
     for line in log_lines:
-        m = re.search(r"\] (error|warn): (.*)", line)
-        if m:
-            log_errors[re.sub(r"\d+", "N", m.group(2))[:120]] += 1
+        # authzd's lines are JSON objects with a level and a msg
+        try:
+            e = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(e, dict) and e.get("level") in ("error", "warn"):
+            log_errors[re.sub(r"\d+", "N", str(e.get("msg", "")))[:120]] += 1
     after = workers_of(monitor.sup) if alive(monitor.sup) else set()
 
     print(f"mutation: {run.sent} requests in {elapsed:.1f} s ({getattr(run, 'probes', 0)} fixed probes, "
