@@ -1,6 +1,7 @@
 /* Worker loop: FCGX_Accept_r, read the CGI parameters and the capped body into the
  * request arena, dispatch, write the response in two writes, reset the arena.
- * SIGTERM is blocked while a request runs, so a request in flight always completes. */
+ * SIGTERM is blocked while a request runs, so a request in flight always completes. After a
+ * response the worker may write its token counts (at most once a second), and at exit. */
 #include "worker.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include "core/log.h"
 #include "core/service.h"
 #include "db/db.h"
+#include "db/db_token.h"
 #include "http/dispatch.h"
 #include "http/request.h"
 
@@ -150,10 +152,14 @@ int worker_run(const struct config *cfg, const struct router *rt, int listen_fd)
 			break;
 		handle(&svc, rt, &fr, a);
 		FCGX_Finish_r(&fr);
+		/* the response is out: the token counts' write (once a second at most) delays
+		 * no client */
+		db_token_flush_counts(svc.db, a, 0);
 		arena_reset(a);
 	}
 	FCGX_Finish_r(&fr);
 	FCGX_Free(&fr, 0);
+	db_token_flush_counts(svc.db, a, 1);
 	arena_destroy(a);
 	db_close(svc.db);
 	log_debug("worker stopped");
