@@ -152,8 +152,8 @@ int worker_run(const struct config *cfg, const struct router *rt, int listen_fd)
 			break;
 		handle(&svc, rt, &fr, a);
 		FCGX_Finish_r(&fr);
-		/* the response is out: the token counts' write (once a second at most) delays
-		 * no client */
+		/* the response is out, so the token counts' write (once a second at most) holds
+		 * up no answer; only the next request this worker takes may wait one round trip */
 		db_token_flush_counts(svc.db, a, 0);
 		arena_reset(a);
 	}
