@@ -285,6 +285,11 @@ SELECT 'CREATE ROLE authzd LOGIN'
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authzd') \gexec
 SELECT 'CREATE DATABASE authzd OWNER authzd'
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'authzd') \gexec
+-- The reporting role (sql/0009_reporting.sql) is the cluster's; making it needs CREATEROLE,
+-- which authzd's own role does not get. authzd is a member so tests can SET ROLE to it.
+SELECT 'CREATE ROLE authzd_reporting NOLOGIN'
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authzd_reporting') \gexec
+GRANT authzd_reporting TO authzd;
 -- authzd's functions raise a client's 404, 409 and 412 as errors (SQLSTATE class AZ); the
 -- worker answers them, so the server log need not hold one line for each.
 ALTER ROLE authzd SET log_min_messages = 'log';

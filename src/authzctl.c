@@ -1,7 +1,8 @@
 /* authzctl: administration from the shell: migrations, tenants, management credentials,
- * Venafi identities, servers and their issuers' signing keys. Help needs no database; every command that names a tenant refuses
- * one that does not exist.
- * Exit codes: 0 done, 1 refused or failed (the message says why), 2 usage error. */
+ * Venafi identities, servers and their issuers' signing keys. Help needs no database (and
+ * a wrong command is a usage error before any connection); every command that names a
+ * tenant refuses one that does not exist: only `tenants create` makes one.
+ * Exit codes: enum below (0 done, 1 refused or failed, 2 usage, 3 no database, 4 not found). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,42 +29,87 @@
 #define MAX_SCOPES 8
 #define MAX_HOSTS 32
 
+/* Exit codes, the same for every command (README's authzctl section lists them). */
+enum {
+	EXIT_DONE = 0,
+	EXIT_FAILED = 1,        /* refused (a name taken, a value not valid) or failed */
+	EXIT_USAGE = 2,         /* unknown command or option, missing argument, bad config */
+	EXIT_UNAVAILABLE = 3,   /* the database cannot be reached, or is not migrated */
+	EXIT_NOT_FOUND = 4,     /* what the command names (tenant, credential, ...) does not exist */
+};
+
+/* One command group's help: its name and its lines (the global help is all of them). */
+static const struct {
+	const char *name;
+	const char *text;
+} helps[] = {
+	{ "migrate",
+	  "  migrate [DIR]                       apply the SQL migrations (default: sql_dir)\n" },
+	{ "tenants",
+	  "  tenants create NAME                 a new tenant (the only command that makes one)\n"
+	  "  tenants list [--json]               tenants with their host names and counts\n"
+	  "  tenants rename NAME NEW_NAME\n"
+	  "  tenants hosts NAME [HOST...]        the host names whose public endpoints (/vedauth,\n"
+	  "                                      token service) belong to the tenant; none: clear\n" },
+	{ "credentials",
+	  "  credentials create --tenant T --scope S [--scope S...] [--token-ttl SECONDS]\n"
+	  "                     [--description TEXT] [--json]\n"
+	  "                                      mint a management credential; the secret is\n"
+	  "                                      printed once and never stored\n"
+	  "  credentials list [--tenant T] [--json]\n"
+	  "                                      list credentials (never secrets)\n"
+	  "  credentials revoke CLIENT_ID        revoke a credential and all its tokens\n"
+	  "  scopes: \"Authentication Only\", \"Read Users\", \"Manage Users\", \"Read All\", \"Manage All\"\n" },
+	{ "identities",
+	  "  identities create --tenant T --username U --max-scope SCOPE (--password-stdin | --password P)\n"
+	  "                                      a Venafi identity (local user); Argon2id hash only\n"
+	  "  identities list [--tenant T] [--json]\n"
+	  "                                      list identities (never hashes)\n"
+	  "  identities disable --tenant T --username U\n"
+	  "                                      disable it; its tokens stop working at once\n" },
+	{ "servers",
+	  "  servers list [--tenant T] [--json]  every server with its dialect and issuer\n" },
+	{ "keys",
+	  "  keys list (--server ID | --tenant T) [--json]\n"
+	  "                                      the signing keys of a server's issuer (or of the\n"
+	  "                                      tenant's, on OneLogin's /oidc/2 paths): kid,\n"
+	  "                                      algorithm, state; never a private part\n"
+	  "  keys rotate (--server ID | --tenant T) [--alg RS256|ES256|EdDSA] [--now]\n"
+	  "                                      the published next key signs from now (once it\n"
+	  "                                      has been published twice the JWKS max-age; --now:\n"
+	  "                                      at once, for a compromised key) and a new next key\n"
+	  "                                      (of ALG, which the ring keeps) is published\n" },
+};
+#define NHELPS (sizeof(helps) / sizeof(helps[0]))
+
+static const char exit_codes[] =
+	"A --tenant T names an existing tenant: a name that does not exist is refused, never made.\n"
+	"exit codes: 0 done, 1 refused or failed, 2 usage error, 3 database unreachable or not\n"
+	"migrated, 4 not found (the tenant, credential, identity or server named does not exist)\n";
+
+/* The help of one command group (name NULL: all of them). -1 if there is no such group. */
+static int usage_of(FILE *f, const char *name)
+{
+	size_t g = 0;
+	while (name != NULL && g < NHELPS && strcmp(helps[g].name, name) != 0)
+		g++;
+	if (g == NHELPS)
+		return -1;
+	if (name != NULL) {
+		fprintf(f, "usage: authzctl [-c CONFIG] %s ...\n%s", name, helps[g].text);
+	} else {
+		fputs("usage: authzctl [-c CONFIG] COMMAND [ARGS]\ncommands:\n", f);
+		for (size_t i = 0; i < NHELPS; i++)
+			fputs(helps[i].text, f);
+		fputs("  help [COMMAND], COMMAND --help     this help, or one command's (no database needed)\n", f);
+	}
+	fputs(exit_codes, f);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: authzctl [-c CONFIG] COMMAND [ARGS]\n"
-		"commands:\n"
-		"  migrate [DIR]                       apply the SQL migrations (default: sql_dir)\n"
-		"  tenants create NAME                 a new tenant\n"
-		"  tenants list [--json]               tenants with their host names and counts\n"
-		"  tenants rename NAME NEW_NAME\n"
-		"  tenants hosts NAME [HOST...]        the host names whose public endpoints (/vedauth,\n"
-		"                                      token service) belong to the tenant; none: clear\n"
-		"  credentials create --tenant T --scope S [--scope S...] [--token-ttl SECONDS]\n"
-		"                     [--description TEXT] [--json]\n"
-		"                                      mint a management credential; the secret is\n"
-		"                                      printed once and never stored\n"
-		"  credentials list [--tenant T] [--json]\n"
-		"                                      list credentials (never secrets)\n"
-		"  credentials revoke CLIENT_ID        revoke a credential and all its tokens\n"
-		"  identities create --tenant T --username U --max-scope SCOPE (--password-stdin | --password P)\n"
-		"                                      a Venafi identity (local user); Argon2id hash only\n"
-		"  identities list [--tenant T] [--json]\n"
-		"                                      list identities (never hashes)\n"
-		"  identities disable --tenant T --username U\n"
-		"                                      disable it; its tokens stop working at once\n"
-		"  servers list [--tenant T] [--json]  every server with its dialect and issuer\n"
-		"  keys list (--server ID | --tenant T) [--json]\n"
-		"                                      the signing keys of a server's issuer (or of the\n"
-		"                                      tenant's, on OneLogin's /oidc/2 paths): kid,\n"
-		"                                      algorithm, state; never a private part\n"
-		"  keys rotate (--server ID | --tenant T) [--alg RS256|ES256|EdDSA] [--now]\n"
-		"                                      the published next key signs from now (once it\n"
-		"                                      has been published twice the JWKS max-age; --now:\n"
-		"                                      at once, for a compromised key) and a new next key\n"
-		"                                      (of ALG, which the ring keeps) is published\n"
-		"scopes: \"Authentication Only\", \"Read Users\", \"Manage Users\", \"Read All\", \"Manage All\"\n"
-		"exit codes: 0 done, 1 refused or failed, 2 usage error\n");
+	usage_of(f, NULL);
 }
 
 struct ctx {
@@ -81,7 +127,16 @@ static int refused(status_t st, const char *what)
 			: st == ST_UNAVAILABLE ? "cannot be reached: the database is unavailable"
 			: "failed";
 	fprintf(stderr, "authzctl: %s %s\n", what, why);
-	return 1;
+	return st == ST_NOT_FOUND ? EXIT_NOT_FOUND : st == ST_UNAVAILABLE ? EXIT_UNAVAILABLE : EXIT_FAILED;
+}
+
+/* A --tenant the operator named must exist (a typo is refused, never a new tenant, and a
+ * list of a tenant that does not exist is not an empty list): 0 or the exit code. */
+static int tenant_exists(struct ctx *c, const char *tenant)
+{
+	int64_t id;
+	status_t st = tenant ? db_tenant_lookup(c->db, c->a, tenant, &id) : ST_OK;
+	return st == ST_OK ? 0 : refused(st, arena_sprintf(c->a, "tenant %s", tenant));
 }
 
 static const char *when(arena_t *a, int64_t us)
@@ -123,7 +178,7 @@ static int tenants_list(struct ctx *c, int argc, char **argv)
 	struct tenant *list;
 	size_t n;
 	if (list_options(argc, argv, NULL, &json) != 0)
-		return 2;
+		return EXIT_USAGE;
 	status_t st = db_tenant_list(c->db, c->a, &list, &n);
 	if (st != ST_OK)
 		return refused(st, "the tenant list");
@@ -180,8 +235,8 @@ static int tenants(struct ctx *c, int argc, char **argv)
 		printf("tenant %s answers on %d host name(s)\n", argv[2], argc - 3);
 		return 0;
 	}
-	usage(stderr);
-	return 2;
+	usage_of(stderr, "tenants");
+	return EXIT_USAGE;
 }
 
 /* ---- credentials ------------------------------------------------------------------------- */
@@ -206,16 +261,16 @@ static int credentials_create(struct ctx *c, int argc, char **argv)
 		case 's':
 			if (nscopes == MAX_SCOPES || !access_scope_known(optarg)) {
 				fprintf(stderr, "authzctl: unknown scope '%s'\n", optarg);
-				return 2;
+				return EXIT_USAGE;
 			}
 			scopes[nscopes++] = optarg;
 			break;
-		default: return 2;
+		default: return EXIT_USAGE;
 		}
 	}
 	if (tenant == NULL || nscopes == 0 || ttl < 0) {
 		fprintf(stderr, "authzctl: credentials create needs --tenant and at least one --scope\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	struct credential_new cred;
 	status_t st = credential_create(c->db, c->a, tenant, scopes, nscopes, ttl, description, &cred);
@@ -237,9 +292,12 @@ static int credentials_list(struct ctx *c, int argc, char **argv)
 	struct credential_row *list;
 	size_t n;
 	if (list_options(argc, argv, &tenant, &json) != 0) {
-		usage(stderr);
-		return 2;
+		usage_of(stderr, "credentials");
+		return EXIT_USAGE;
 	}
+	int rc = tenant_exists(c, tenant);
+	if (rc != 0)
+		return rc;
 	status_t st = db_credential_list(c->db, c->a, tenant, &list, &n);
 	if (st != ST_OK)
 		return refused(st, "the credential list");
@@ -279,8 +337,8 @@ static int credentials(struct ctx *c, int argc, char **argv)
 		printf("revoked %s\n", argv[2]);
 		return 0;
 	}
-	usage(stderr);
-	return 2;
+	usage_of(stderr, "credentials");
+	return EXIT_USAGE;
 }
 
 /* ---- identities --------------------------------------------------------------------------- */
@@ -305,29 +363,29 @@ static int identities_create(struct ctx *c, int argc, char **argv)
 		case 'i':
 			if (fgets(line, sizeof(line), stdin) == NULL) {
 				fprintf(stderr, "authzctl: no password on standard input\n");
-				return 2;
+				return EXIT_USAGE;
 			}
 			line[strcspn(line, "\r\n")] = '\0';
 			password = line;
 			break;
-		default: return 2;
+		default: return EXIT_USAGE;
 		}
 	}
 	if (tenant == NULL || username == NULL || scope == NULL || password == NULL || password[0] == '\0') {
 		fprintf(stderr, "authzctl: identities create needs --tenant, --username, --max-scope and a password\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	struct vscope vs;
 	const char *err = NULL, *universal = NULL;
 	if (vscope_parse(c->a, scope, &vs, &err) != 0) {
 		fprintf(stderr, "authzctl: %s\n", err);
-		return 2;
+		return EXIT_USAGE;
 	}
 	const char *hash = password_hash(c->a, password);
 	OPENSSL_cleanse(line, sizeof(line));
 	if (hash == NULL) {
 		fprintf(stderr, "authzctl: hashing the password failed\n");
-		return 1;
+		return EXIT_FAILED;
 	}
 	status_t st = db_identity_create(c->db, c->a, tenant, username, hash, vscope_format(c->a, &vs), &universal);
 	if (st != ST_OK)
@@ -344,9 +402,12 @@ static int identities_list(struct ctx *c, int argc, char **argv)
 	struct identity_row *list;
 	size_t n;
 	if (list_options(argc, argv, &tenant, &json) != 0) {
-		usage(stderr);
-		return 2;
+		usage_of(stderr, "identities");
+		return EXIT_USAGE;
 	}
+	int rc = tenant_exists(c, tenant);
+	if (rc != 0)
+		return rc;
 	status_t st = db_identity_list(c->db, c->a, tenant, &list, &n);
 	if (st != ST_OK)
 		return refused(st, "the identity list");
@@ -384,8 +445,8 @@ static int identities(struct ctx *c, int argc, char **argv)
 		printf("disabled %s\n", argv[5]);
 		return 0;
 	}
-	usage(stderr);
-	return 2;
+	usage_of(stderr, "identities");
+	return EXIT_USAGE;
 }
 
 /* ---- servers and their keys ----------------------------------------------------------------- */
@@ -397,13 +458,10 @@ static int servers(struct ctx *c, int argc, char **argv)
 	struct server_issuer *list;
 	size_t n;
 	if (strcmp(argv[1], "list") != 0 || list_options(argc - 1, argv + 1, &tenant, &json) != 0)
-		return 2;
-	if (tenant != NULL) {
-		int64_t id;
-		status_t st = db_tenant_lookup(c->db, c->a, tenant, &id);
-		if (st != ST_OK)
-			return refused(st, arena_sprintf(c->a, "tenant %s", tenant));
-	}
+		return EXIT_USAGE;
+	int rc = tenant_exists(c, tenant);
+	if (rc != 0)
+		return rc;
 	status_t st = db_server_issuers(c->db, c->a, tenant, &list, &n);
 	if (st != ST_OK)
 		return refused(st, "the server list");
@@ -445,7 +503,7 @@ static int key_options(struct ctx *c, int argc, char **argv, int rotate, struct 
 			char *end;
 			o->server_id = strtoll(argv[++i], &end, 10);
 			if (*end != '\0' || o->server_id <= 0)
-				return 2;
+				return EXIT_USAGE;
 		} else if (strcmp(argv[i], "--tenant") == 0 && i + 1 < argc) {
 			o->tenant = argv[++i];
 		} else if (rotate && strcmp(argv[i], "--alg") == 0 && i + 1 < argc && jose_alg_parse(argv[i + 1], &alg) == 0) {
@@ -455,11 +513,11 @@ static int key_options(struct ctx *c, int argc, char **argv, int rotate, struct 
 		} else if (strcmp(argv[i], "--json") == 0) {
 			o->json = 1;
 		} else {
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if ((o->server_id != 0) == (o->tenant != NULL))
-		return 2;
+		return EXIT_USAGE;
 	status_t st = o->tenant ? db_tenant_lookup(c->db, c->a, o->tenant, &o->tenant_id) : ST_OK;
 	return st == ST_OK ? 0 : refused(st, arena_sprintf(c->a, "tenant %s", o->tenant));
 }
@@ -551,7 +609,7 @@ static int keys(struct ctx *c, int argc, char **argv)
 	struct key_options o;
 	int rotate = strcmp(argv[1], "rotate") == 0;
 	if (!rotate && strcmp(argv[1], "list") != 0)
-		return 2;
+		return EXIT_USAGE;
 	int rc = key_options(c, argc, argv, rotate, &o);
 	if (rc != 0)
 		return rc;
@@ -560,7 +618,7 @@ static int keys(struct ctx *c, int argc, char **argv)
 		if (c->cfg->secret_key_file == NULL || secretbox_load(c->cfg->secret_key_file, err, sizeof(err)) != 0) {
 			fprintf(stderr, "authzctl: keys are sealed with the secret key: %s\n",
 				c->cfg->secret_key_file ? err : "no secret_key_file configured");
-			return 1;
+			return EXIT_FAILED;
 		}
 	}
 	return rotate ? keys_rotate(c, &o) : keys_list(c, &o);
@@ -568,21 +626,32 @@ static int keys(struct ctx *c, int argc, char **argv)
 
 /* ---- main ----------------------------------------------------------------------------------- */
 
+/* Each group with its sub-commands, so a wrong one is a usage error before any connection. */
 static const struct {
 	const char *name;
 	int (*fn)(struct ctx *c, int argc, char **argv);
+	const char *const subs[5];
 } groups[] = {
-	{ "tenants", tenants },
-	{ "credentials", credentials },
-	{ "identities", identities },
-	{ "servers", servers },
-	{ "keys", keys },
+	{ "tenants", tenants, { "create", "list", "rename", "hosts", NULL } },
+	{ "credentials", credentials, { "create", "list", "revoke", NULL } },
+	{ "identities", identities, { "create", "list", "disable", NULL } },
+	{ "servers", servers, { "list", NULL } },
+	{ "keys", keys, { "list", "rotate", NULL } },
 };
+#define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 
-static int help_asked(int argc, char **argv)
+static int has_sub(size_t g, const char *sub)
 {
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "help") == 0)
+	for (size_t k = 0; groups[g].subs[k] != NULL; k++)
+		if (strcmp(groups[g].subs[k], sub) == 0)
+			return 1;
+	return 0;
+}
+
+static int help_flag(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return 1;
 	return 0;
 }
@@ -591,12 +660,8 @@ static int help_asked(int argc, char **argv)
 static int with_database(const struct config *cfg, int argc, char **argv,
 			 int (*fn)(struct ctx *c, int argc, char **argv))
 {
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
 	struct ctx c = { db_open(cfg->database_url), arena_create(0), cfg };
-	int rc = 1;
+	int rc = EXIT_UNAVAILABLE;
 	if (db_ready(c.db) != ST_OK)
 		fprintf(stderr, "authzctl: database unavailable or not migrated\n");
 	else
@@ -614,41 +679,57 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': config_path = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'h': usage(stdout); return EXIT_DONE;
+		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
-	if (help_asked(argc - optind, argv + optind)) {
-		usage(stdout);
-		return 0;
+	/* help first: no config, no database */
+	const char *cmd = argv[optind];
+	if (strcmp(cmd, "help") == 0) {
+		const char *of = optind + 1 < argc ? argv[optind + 1] : NULL;
+		if (usage_of(stdout, of) == 0)
+			return EXIT_DONE;
+		fprintf(stderr, "authzctl: unknown command '%s'\n", of);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	size_t g = 0;
+	while (g < NGROUPS && strcmp(groups[g].name, cmd) != 0)
+		g++;
+	if (g == NGROUPS && strcmp(cmd, "migrate") != 0) {
+		fprintf(stderr, "authzctl: unknown command '%s'\n", cmd);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (help_flag(argc - optind, argv + optind)) {
+		usage_of(stdout, cmd);
+		return EXIT_DONE;
+	}
+	if (g < NGROUPS && (optind + 1 >= argc || !has_sub(g, argv[optind + 1]))) {
+		if (optind + 1 < argc)
+			fprintf(stderr, "authzctl: unknown command '%s %s'\n", cmd, argv[optind + 1]);
+		usage_of(stderr, cmd);
+		return EXIT_USAGE;
 	}
 	struct config cfg;
 	char err[512];
 	if (config_load(&cfg, config_path, err, sizeof(err)) != 0) {
 		fprintf(stderr, "authzctl: %s\n", err);
 		config_free(&cfg);
-		return 2;
+		return EXIT_USAGE;
 	}
 	log_set_level(LOG_WARN);
-	int rc = 2;
-	const char *cmd = argv[optind];
-	if (strcmp(cmd, "migrate") == 0) {
+	int rc;
+	if (g == NGROUPS) {
 		const char *dir = optind + 1 < argc ? argv[optind + 1] : cfg.sql_dir;
-		rc = db_migrate(cfg.database_url, dir, stdout) == 0 ? 0 : 1;
+		int m = db_migrate(cfg.database_url, dir, stdout);
+		rc = m == 0 ? EXIT_DONE : m == DB_MIGRATE_UNREACHABLE ? EXIT_UNAVAILABLE : EXIT_FAILED;
 	} else {
-		size_t i = 0;
-		while (i < sizeof(groups) / sizeof(groups[0]) && strcmp(groups[i].name, cmd) != 0)
-			i++;
-		if (i < sizeof(groups) / sizeof(groups[0])) {
-			rc = with_database(&cfg, argc - optind, argv + optind, groups[i].fn);
-		} else {
-			fprintf(stderr, "authzctl: unknown command '%s'\n", cmd);
-			usage(stderr);
-		}
+		rc = with_database(&cfg, argc - optind, argv + optind, groups[g].fn);
 	}
 	config_free(&cfg);
 	return rc;

@@ -1,7 +1,8 @@
 /* Worker loop: FCGX_Accept_r, read the CGI parameters and the capped body into the
  * request arena, dispatch, count and log the request, write the response in two writes,
  * reset the arena.
- * SIGTERM is blocked while a request runs, so a request in flight always completes. */
+ * SIGTERM is blocked while a request runs, so a request in flight always completes. After a
+ * response the worker may write its token counts (at most once a second), and at exit. */
 #include "worker.h"
 
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include "core/metrics.h"
 #include "core/service.h"
 #include "db/db.h"
+#include "db/db_token.h"
 #include "http/dispatch.h"
 #include "http/request.h"
 #include "routes.h"
@@ -196,10 +198,14 @@ int worker_run(const struct config *cfg, const struct router *rt, int listen_fd)
 			break;
 		handle(&svc, rt, &fr, a);
 		FCGX_Finish_r(&fr);
+		/* the response is out, so the token counts' write (once a second at most) holds
+		 * up no answer; only the next request this worker takes may wait one round trip */
+		db_token_flush_counts(svc.db, a, 0);
 		arena_reset(a);
 	}
 	FCGX_Finish_r(&fr);
 	FCGX_Free(&fr, 0);
+	db_token_flush_counts(svc.db, a, 1);
 	arena_destroy(a);
 	db_close(svc.db);
 	log_debug("worker stopped");

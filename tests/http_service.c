@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db/db_schema.h"
 #include "http_client.h"
 #include "suites.h"
 
@@ -15,7 +16,7 @@ static void test_probes(void)
 {
 	struct http_resp r;
 	TC_EXPECT("GET", "/healthz", NULL, 200, "{\"status\":\"ok\"}");
-	TC_EXPECT("GET", "/readyz", NULL, 200, "{\"status\":\"ready\"}");
+	TC_EXPECT("GET", "/readyz", NULL, 200, "{\"status\":\"ready\",\"migration\":\"" DB_SCHEMA_LEVEL "\"}");
 	tc_call(NULL, "HEAD", "/healthz", NULL, NULL, NULL, &r);
 	CU_ASSERT_EQUAL(r.status, 200);
 	CU_ASSERT_EQUAL(r.body_len, 0);
@@ -27,6 +28,39 @@ static void test_probes(void)
 	ASSERT_STR(r.body, "{\"message\":\"Method Not Allowed\",\"statusCode\":405}");
 	tc_resp_free(&r);
 	TC_EXPECT("GET", "/no/such/path", NULL, 404, "{\"message\":\"Not Found\",\"statusCode\":404}");
+}
+
+/* A schema older than the binary is not ready. The newest migration's record is renamed
+ * (committed, so every worker sees it: /readyz reads the level on every call) and restored
+ * at once; the record keeps its name and time. */
+static void test_readyz_schema_older(void)
+{
+	struct http_resp r;
+	ASSERT_STR(tc_sql_text("SELECT max(version) FROM schema_migrations", NULL), DB_SCHEMA_LEVEL);
+	CU_ASSERT_EQUAL_FATAL(tc_sql_long("WITH u AS (UPDATE schema_migrations SET version = '0000' "
+					  "WHERE version = $1 RETURNING 1) SELECT count(*) FROM u",
+					  DB_SCHEMA_LEVEL, NULL, NULL), 1);
+	char previous[8];
+	const char *p = tc_sql_text("SELECT max(version) FROM schema_migrations WHERE version <> '0000'", NULL);
+	snprintf(previous, sizeof(previous), "%s", p ? p : "?");
+	tc_call(NULL, "GET", "/readyz", NULL, NULL, NULL, &r);
+	long status = r.status;
+	char *body = strdup(r.body);
+	const char *retry = tc_header(&r, "Retry-After");
+	int has_retry = retry != NULL && strcmp(retry, "1") == 0;
+	tc_resp_free(&r);
+	CU_ASSERT_EQUAL(tc_sql_long("WITH u AS (UPDATE schema_migrations SET version = $1 "
+				    "WHERE version = '0000' RETURNING 1) SELECT count(*) FROM u",
+				    DB_SCHEMA_LEVEL, NULL, NULL), 1);
+	CU_ASSERT_EQUAL(status, 503);
+	CU_ASSERT(has_retry);
+	ASSERT_STR(body, tc_fmt("{\"message\":\"the database schema is older than this binary\",\"statusCode\":503,"
+				"\"expected_migration\":\"%s\",\"found_migration\":\"%s\"}", DB_SCHEMA_LEVEL, previous));
+	free(body);
+	CU_ASSERT(strcmp(previous, DB_SCHEMA_LEVEL) < 0);
+	/* restored: ready again, on every worker */
+	for (int i = 0; i < 16; i++)
+		TC_EXPECT("GET", "/readyz", NULL, 200, "{\"status\":\"ready\",\"migration\":\"" DB_SCHEMA_LEVEL "\"}");
 }
 
 static void test_body_cap_413(void)
@@ -200,6 +234,8 @@ void suite_http_service(void)
 {
 	static const struct test_case cases[] = {
 		{ "health and readiness probes, plain 404/405", test_probes },
+		{ "readiness: 503 naming both levels while the schema is older than the binary",
+		  test_readyz_schema_older },
 		{ "bodies over 1 MiB answer 413 in the dialect", test_body_cap_413 },
 		{ "sessions ended by PostgreSQL: each worker reconnects first, no request fails",
 		  test_database_connection_lost },

@@ -2,7 +2,7 @@
  * JWKS), every RFC 6749 error, throttling, JWKS and metadata caching, introspection and
  * revocation (also across issuers, after unlinking and deleting), OneLogin's /oidc/2 paths,
  * an Azure server's own client, rotation by the clock, races on a ring's first use and on a
- * revocation, and that issuing a token writes nothing. */
+ * revocation, that issuing a token writes nothing but the workers' counts, and the counts. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -733,22 +733,80 @@ static void test_unlink_and_delete(void)
 }
 
 /* Nothing is written for a token issued or introspected: no transaction id is assigned. */
+/* Issuing and introspecting store nothing per token: the only writes are the workers' token
+ * counts, at most one a second per worker. So with T whole seconds elapsed, W connections
+ * (at least the workers) wrote at most W * (T + 1) transactions, while 100 tokens stored
+ * one by one would take 100. */
 static void test_nothing_written(void)
 {
 	char *warm = token_for(s1, &B, NULL);       /* may note the secret's last use (once a minute) */
 	CU_ASSERT_PTR_NOT_NULL_FATAL(warm);
 	expect_active(oauth_path(s1, "/v1/introspect"), warm, &B);
+	long workers = tc_sql_long("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+				   "AND backend_type = 'client backend' AND pid <> pg_backend_pid()", NULL, NULL, NULL);
 	long before = tc_sql_long("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint", NULL, NULL, NULL);
-	for (int i = 0; i < 20; i++) {
+	time_t started = time(NULL);
+	for (int i = 0; i < 100; i++) {
 		char *t = token_for(s1, &B, NULL);
 		CU_ASSERT_PTR_NOT_NULL(t);
 		free(t);
 	}
 	for (int i = 0; i < 5; i++)
 		expect_active(oauth_path(s1, "/v1/introspect"), warm, &B);
+	long elapsed = (long)(time(NULL) - started) + 1;
 	long after = tc_sql_long("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint", NULL, NULL, NULL);
-	CU_ASSERT_EQUAL(after, before);
+	CU_ASSERT(workers >= 1);
+	CU_ASSERT(after >= before);
+	CU_ASSERT(after - before <= workers * (elapsed + 1));
+	CU_ASSERT(after - before < 100);
 	free(warm);
+}
+
+/* Issued tokens are counted per server, UTC day and algorithm (token_issuance_daily, shown
+ * by reporting.token_issuance_daily): N tokens of a server no other test uses, then, after
+ * the workers' second has passed, requests until every worker has written its counts; the
+ * count is exactly N and stays so. A revocation shows in reporting.token_revocations_daily. */
+static void test_issuance_counted(void)
+{
+	enum { N = 30 };
+	long s4 = new_server("tokens counted", "https://counted.example.com", "\"https://counted.example.com\"");
+	CU_ASSERT_FATAL(s4 > 0);
+	CU_ASSERT_FATAL(link_client(s4, &A, NULL, 0) == 0);
+	const char *id = arena_sprintf(tests_arena, "%ld", s4);
+	char *t = NULL;
+	for (int i = 0; i < N; i++) {
+		char *k = token_for(s4, &A, NULL);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+		free(t);
+		t = k;
+	}
+	const char *count_sql = "SELECT coalesce(sum(count), 0) FROM reporting.token_issuance_daily WHERE server_id = $1::bigint "
+				"AND alg = 'RS256' AND day = (now() AT TIME ZONE 'UTC')::date AND tenant = 'tenant-a'";
+	tc_sleep_ms(1100);
+	long counted = 0;
+	for (int i = 0; i < 300 && counted < N; i++) {
+		TC_EXPECT("GET", "/healthz", NULL, 200, NULL);
+		counted = tc_sql_long(count_sql, id, NULL, NULL);
+		if (counted < N && i % 16 == 15)
+			tc_sleep_ms(100);
+	}
+	CU_ASSERT_EQUAL(counted, N);
+	tc_sleep_ms(1100);
+	for (int i = 0; i < 32; i++)
+		TC_EXPECT("GET", "/healthz", NULL, 200, NULL);
+	CU_ASSERT_EQUAL(tc_sql_long(count_sql, id, NULL, NULL), N);
+	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM reporting.token_issuance_daily WHERE server_id = $1::bigint",
+				    id, NULL, NULL), 1);
+
+	const char *revoked_sql = "SELECT coalesce(sum(count), 0) FROM reporting.token_revocations_daily "
+				  "WHERE server_id = $1::bigint AND day = (now() AT TIME ZONE 'UTC')::date";
+	CU_ASSERT_EQUAL(tc_sql_long(revoked_sql, id, NULL, NULL), 0);
+	struct http_resp r;
+	post_form(oauth_path(s4, "/v1/revoke"), form_token(t), &A, &r);
+	CU_ASSERT_EQUAL(r.status, 200);
+	tc_resp_free(&r);
+	CU_ASSERT_EQUAL(tc_sql_long(revoked_sql, id, NULL, NULL), 1);
+	free(t);
 }
 
 /* An Azure-registered server issues to its own OAuth client, with its default scope. */
@@ -995,7 +1053,8 @@ void suite_http_tokens(void)
 		{ "revocation: only its own client; 200 for anything; inactive at once", test_revocation },
 		{ "OneLogin's /oidc/2: tenant by host, resource picks the server, azp", test_onelogin_paths },
 		{ "unlinking a client or deleting its server ends its tokens", test_unlink_and_delete },
-		{ "issuing and introspecting write nothing", test_nothing_written },
+		{ "issuing and introspecting write nothing but the counts, once a second", test_nothing_written },
+		{ "issued tokens counted per server, day and algorithm; revocations per day", test_issuance_counted },
 		{ "an Azure server issues to its own client with its default scope", test_azure_own_client },
 		{ "rotation by the clock: every worker signs with the next key at its time", test_rotation_by_clock },
 		{ "a worker remembers a grant for a second at most", test_grant_memory },

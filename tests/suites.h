@@ -31,6 +31,7 @@ void suite_http_ops(void);
 void suite_metrics(void);
 void suite_log(void);
 void suite_http_tokens(void);
+void suite_http_reporting(void);
 void suite_auth_parsing(void);
 void suite_jose(void);
 

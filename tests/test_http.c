@@ -41,6 +41,7 @@ int main(void)
 	suite_http_integrity();
 	suite_http_concurrency();
 	suite_http_tokens();
+	suite_http_reporting();
 	suite_http_service();
 	suite_http_ops();
 	suite_http_logs();

@@ -14,6 +14,7 @@
 
 #include "core/jsonx.h"
 #include "core/log.h"
+#include "db/db_schema.h"
 
 struct db {
 	char *url;
@@ -650,7 +651,16 @@ status_t db_caller_check(struct db *db, arena_t *a, struct caller *caller)
 	return db_run(db, a, caller, DB_STMT_PROBE_READY, NULL, NULL);
 }
 
-status_t db_probe_ready(struct db *db, arena_t *a)
+status_t db_probe_ready(struct db *db, arena_t *a, const char **migration)
 {
-	return db_run(db, a, NULL, DB_STMT_PROBE_READY, NULL, NULL);
+	struct db_rows rows;
+	status_t st = db_run(db, a, NULL, DB_STMT_PROBE_READY, NULL, &rows);
+	const char *v = st == ST_OK && rows.n > 0 ? db_text(&rows, 0, "migration") : NULL;
+	*migration = v ? arena_strdup(a, v) : NULL;
+	return st;
+}
+
+const char *db_schema_level(void)
+{
+	return DB_SCHEMA_LEVEL;
 }

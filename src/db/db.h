@@ -24,8 +24,12 @@ status_t db_ready(struct db *db);
  * answer that needed no other statement. ST_OK, ST_UNAUTHORIZED, ST_FORBIDDEN, ... */
 status_t db_caller_check(struct db *db, arena_t *a, struct caller *caller);
 
-/* The readiness probe: one primary-key lookup. */
-status_t db_probe_ready(struct db *db, arena_t *a);
+/* The readiness probe, one round trip: *migration gets the schema's level, the highest
+ * applied migration ("0009"; NULL when none is recorded). */
+status_t db_probe_ready(struct db *db, arena_t *a, const char **migration);
+/* The newest migration this binary was built with (from sql/ at build time): a schema
+ * below it lacks something the statements need. */
+const char *db_schema_level(void);
 
 /* Counters of this connection, for metrics. */
 struct db_counters {

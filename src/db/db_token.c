@@ -1,7 +1,9 @@
 /* The token service's statements: outcomes and rows in, structs out (db_token.h). */
 #include "db/db_token.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "db/db_fields.h"
@@ -274,4 +276,69 @@ status_t db_server_issuers(struct db *db, arena_t *a, const char *tenant, struct
 	status_t st = db_call(db, a, NULL, DB_STMT_SERVER_ISSUERS, &rows, "t", tenant);
 	return st != ST_OK ? st : db_fields_rows(a, &rows, server_issuer_fields, DB_NFIELDS(server_issuer_fields), NULL,
 						  sizeof(**out), (void **)out, n);
+}
+
+/* ---- issuance counts ------------------------------------------------------------------- */
+
+/* One worker is one process with one connection, so its counts are plain statics. A slot
+ * is one (server, UTC day, algorithm); a second's worth rarely needs more than a few. */
+#define ISSUED_SLOTS 64
+
+static struct issued_slot {
+	int64_t server_id;
+	char day[11];            /* YYYY-MM-DD, UTC */
+	char alg[8];
+	int64_t count;
+} issued[ISSUED_SLOTS];
+static size_t nissued;
+static struct timespec last_flush;
+
+static double seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+void db_token_count_issued(struct db *db, arena_t *a, int64_t server_id, const char *alg)
+{
+	char day[11];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	for (size_t i = 0; i < nissued; i++)
+		if (issued[i].server_id == server_id && strcmp(issued[i].day, day) == 0 &&
+		    strcmp(issued[i].alg, alg) == 0) {
+			issued[i].count++;
+			return;
+		}
+	if (nissued == ISSUED_SLOTS && db_token_flush_counts(db, a, 1) != ST_OK)
+		return;         /* the database is away: this one token goes uncounted */
+	struct issued_slot *s = &issued[nissued++];
+	s->server_id = server_id;
+	memcpy(s->day, day, sizeof(day));
+	snprintf(s->alg, sizeof(s->alg), "%s", alg);
+	s->count = 1;
+}
+
+status_t db_token_flush_counts(struct db *db, arena_t *a, int force)
+{
+	if (nissued == 0 || (!force && seconds_since(&last_flush) < 1.0))
+		return ST_OK;
+	const char *servers[ISSUED_SLOTS], *days[ISSUED_SLOTS], *algs[ISSUED_SLOTS], *counts[ISSUED_SLOTS];
+	for (size_t i = 0; i < nissued; i++) {
+		servers[i] = arena_sprintf(a, "%lld", (long long)issued[i].server_id);
+		days[i] = issued[i].day;
+		algs[i] = issued[i].alg;
+		counts[i] = arena_sprintf(a, "%lld", (long long)issued[i].count);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &last_flush);
+	status_t st = db_call(db, a, NULL, DB_STMT_TOKEN_ISSUED_FLUSH, NULL, "aaaa", servers, nissued, days, nissued,
+			      algs, nissued, counts, nissued);
+	if (st == ST_OK)
+		nissued = 0;
+	else
+		log_warn("db: token counts not written (%zu kept for the next try)", nissued);
+	return st;
 }

@@ -130,6 +130,18 @@ struct issuer_public {
 status_t db_issuer_public(struct db *db, arena_t *a, int64_t server_id, const char *host,
 			  struct issuer_public *out);
 
+/* ---- issuance counts (token_issuance_daily) ------------------------------------------- */
+
+/* Counts one token issued by server_id with alg, in this process's memory (no round trip).
+ * Should the memory be full (more distinct server, day and algorithm triples than it holds
+ * within a second), it is flushed first. */
+void db_token_count_issued(struct db *db, arena_t *a, int64_t server_id, const char *alg);
+/* Adds the counts to token_issuance_daily with one statement, if there are any and either
+ * force is set (a worker's exit) or a second has passed since the last flush; a worker calls
+ * it after each response went out. A failed flush keeps the counts for the next one. A
+ * worker killed outright loses what it had not flushed (at most about a second's worth). */
+status_t db_token_flush_counts(struct db *db, arena_t *a, int force);
+
 /* ---- authzctl ------------------------------------------------------------------------ */
 
 struct key_rotation {

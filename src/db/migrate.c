@@ -175,6 +175,7 @@ int db_migrate(const char *database_url, const char *dir, FILE *out)
 	PGconn *c = PQconnectdb(database_url);
 	if (PQstatus(c) != CONNECTION_OK) {
 		fprintf(out, "migrate: connect: %s", PQerrorMessage(c));
+		rc = DB_MIGRATE_UNREACHABLE;
 		goto out;
 	}
 	if (run(c, "SET client_min_messages = warning", out, "settings") != 0 ||

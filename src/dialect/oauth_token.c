@@ -1,7 +1,7 @@
 /* The token endpoint (RFC 6749 section 4.4, client_credentials): one statement authenticates
  * the client and returns its link, scopes, the server's audiences and lifetime and the kid
  * that signs; the worker checks scope and resource, then signs an RFC 9068 JWT. Nothing is
- * stored for the token. */
+ * stored for the token; it is counted (token_issuance_daily, written at most once a second). */
 #include <string.h>
 #include <time.h>
 
@@ -244,6 +244,8 @@ status_t oauth_token(struct request *r)
 		return error_set(&r->err, ST_INTERNAL, NULL, NULL);
 	}
 	metrics_token_issued(g.server_id, (int)jose_key_alg(signer));
+	/* counted in memory; the worker writes the counts after a response, once a second */
+	db_token_count_issued(r->svc->db, r->arena, g.server_id, jose_alg_name(jose_key_alg(signer)));
 	oauth_reply_no_store(r, json_pack("{s:s, s:s, s:I, s:s}", "access_token", jwt, "token_type", "Bearer",
 					  "expires_in", (json_int_t)lifetime, "scope", scope));
 	return ST_OK;

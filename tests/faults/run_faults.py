@@ -1100,7 +1100,8 @@ def wait_ready(client, limit):
         if r.err is None and r.status not in (200, 502, 503):
             client.v.add(f"probe HTTP {r.status}", f"/readyz: {r.raw[:200]!r}")
         if r.err is None and r.status == 200:
-            if not (r.json == {"status": "ready"}):
+            if not (isinstance(r.json, dict) and r.json.get("status") == "ready"
+                    and isinstance(r.json.get("migration"), str) and sorted(r.json) == ["migration", "status"]):
                 client.v.add("probe body", f"/readyz 200: {r.raw[:200]!r}")
             return time.monotonic() - t0
         if time.monotonic() - t0 > limit:

@@ -37,9 +37,12 @@ $(GEN)/db/db_statements.c: $(SQL) $(TOP)/src/db/sql2c.sh
 	@mkdir -p $(GEN)/db
 	sh $(TOP)/src/db/sql2c.sh $@ $(GEN)/db/db_statements.h $(SQL)
 $(GEN)/db/db_statements.h: $(GEN)/db/db_statements.c
+$(GEN)/db/db_schema.h: $(TOP)/sql $(TOP)/src/db/schema_level.sh
+	@mkdir -p $(GEN)/db
+	sh $(TOP)/src/db/schema_level.sh $@ $(TOP)/sql
 
 # every product object needs the generated header first
-$(OBJ)/src/%.o: $(TOP)/src/%.c | $(GEN)/db/db_statements.h
+$(OBJ)/src/%.o: $(TOP)/src/%.c | $(GEN)/db/db_statements.h $(GEN)/db/db_schema.h
 	@mkdir -p $(dir $@)
 	$(CC) $(SRC_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -47,7 +50,7 @@ $(OBJ)/gen/db_statements.o: $(GEN)/db/db_statements.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SRC_CFLAGS) -MMD -MP -c $< -o $@
 
-$(OBJ)/fuzz/%.o: $(FUZZ_DIR)/%.c | $(GEN)/db/db_statements.h
+$(OBJ)/fuzz/%.o: $(FUZZ_DIR)/%.c | $(GEN)/db/db_statements.h $(GEN)/db/db_schema.h
 	@mkdir -p $(dir $@)
 	$(CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
