@@ -377,6 +377,7 @@ render_nginx_conf() {
         -e "s|@SOCKET@|$SOCKET|g" \
         -e "s|@CERT@|$CERT|g" \
         -e "s|@KEY@|$KEY|g" \
+        -e "s|@CONSOLE@|$AUTHZD_REPO/console|g" \
         -e "s|@LOGDIR@|$LOG_DIR|g" \
         -e "s|@RUNDIR@|$RUN_DIR|g" \
         "$tmpl" >"$NGINX_CONF.tmp"
