@@ -27,6 +27,7 @@ AUTHZD_PACKAGES=(
     clang-14 libfuzzer-14-dev libclang-rt-14-dev llvm-14
     libcurl4-openssl-dev postgresql nginx wrk autoconf automake libtool pkg-config
     build-essential curl jq openssl python3 iproute2 procps util-linux postgresql-client
+    chromium
 )
 
 # ---------------------------------------------------------------- helpers

@@ -28,6 +28,7 @@ void suite_http_integrity(void);
 void suite_http_statements(void);
 void suite_http_logs(void);
 void suite_http_tokens(void);
+void suite_http_native(void);
 void suite_auth_parsing(void);
 void suite_jose(void);
 
