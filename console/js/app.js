@@ -1,7 +1,7 @@
 // The console's entry point: the sign-in page, the hash router (#/servers, #/servers/7,
 // #/apps, #/audit, ...) and the header. Each page lives in its own module.
 import * as api from "./api.js";
-import { h, show, field, formError, announce } from "./dom.js";
+import { h, view, field, formError, announce } from "./dom.js";
 import { serversPage, serverPage, serverFormPage } from "./servers.js";
 import { appsPage, appPage } from "./apps.js";
 import { auditPage } from "./audit.js";
@@ -22,6 +22,7 @@ const routes = [
 let signOutReason = null;
 
 function signInPage() {
+  const show = view();
   document.getElementById("nav").hidden = true;
   document.getElementById("who").hidden = true;
   document.title = "Sign in · authzd console";
@@ -79,13 +80,13 @@ async function route() {
       try {
         await page(m);
       } catch (e) {
-        if (e.status === 401) return;           // signed out already
-        show(h("h1", {}, "Something went wrong"), h("p", { role: "alert" }, e.message));
+        if (e.status === 401 || (location.hash || "#/servers") !== hash) return;   // signed out already, or moved on
+        view()(h("h1", {}, "Something went wrong"), h("p", { role: "alert" }, e.message));
       }
       return;
     }
   }
-  show(h("h1", {}, "Not found"), h("p", {}, "No such page. "), h("a", { href: "#/servers" }, "Servers"));
+  view()(h("h1", {}, "Not found"), h("p", {}, "No such page. "), h("a", { href: "#/servers" }, "Servers"));
 }
 
 api.onSignOut((reason) => {

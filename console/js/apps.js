@@ -2,7 +2,7 @@
 // /api/authzd/v1/apps/:id/secrets): a new secret is shown once, with a copy button; an old
 // one keeps working until it is retired, so a client can move over first.
 import * as api from "./api.js";
-import { h, show, field, clearErrors, fmtTime, table, announce } from "./dom.js";
+import { h, view, field, clearErrors, fmtTime, table, announce } from "./dom.js";
 import { deleteControl, showApiError } from "./servers.js";
 import { recentChanges } from "./audit.js";
 
@@ -31,6 +31,7 @@ function secretOnce(label, clientId, secret) {
 }
 
 export async function appsPage(created) {
+  const show = view();
   const apps = await api.call("GET", "/api/2/apps");
   const manage = api.canManage();
   let form = null;
@@ -62,6 +63,7 @@ export async function appsPage(created) {
 }
 
 export async function appPage(id, fresh) {
+  const show = view();
   const [a, secrets, servers] = await Promise.all([
     api.call("GET", `/api/2/apps/${id}`), api.call("GET", `${N}/${id}/secrets`),
     api.call("GET", "/api/2/api_authorizations"),

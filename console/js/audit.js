@@ -1,7 +1,7 @@
 // The audit trail (/api/authzd/v1/audit): who changed what and when, before and after,
 // filtered by object and actor, newest first, paged by the last id seen.
 import * as api from "./api.js";
-import { h, show, field, fmtTime, table } from "./dom.js";
+import { h, view, field, fmtTime, table } from "./dom.js";
 
 const A = "/api/authzd/v1/audit";
 const TYPES = ["", "server", "scope", "claim", "client_app", "application", "credential", "access_token", "grant", "tenant"];
@@ -28,6 +28,7 @@ export async function recentChanges(type, id) {
 }
 
 export async function auditPage(params) {
+  const show = view();
   const q = {};
   for (const k of ["object_type", "object_id", "actor", "before"]) if (params.get(k)) q[k] = params.get(k);
   const events = await api.call("GET", `${A}?${new URLSearchParams({ ...q, limit: "50" })}`);

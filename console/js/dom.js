@@ -23,9 +23,17 @@ function append(el, children) {
   }
 }
 
+// Each page starts a view; only the newest may draw. A page still loading when the
+// operator has moved on (a slow answer) then cannot paint over the page they went to.
+let generation = 0;
+export function view() {
+  const mine = ++generation;
+  return (...children) => { if (mine === generation) show(...children); };
+}
+
 // Replaces what main shows and moves focus to the new page's heading (screen readers
 // announce it; keyboard users start there).
-export function show(...children) {
+function show(...children) {
   const main = document.getElementById("main");
   main.replaceChildren(...children.flat().filter(Boolean));
   const heading = main.querySelector("h1");

@@ -4,13 +4,14 @@
 // with the API's own 422 messages on their fields and a warning when someone else changed
 // the server meanwhile.
 import * as api from "./api.js";
-import { h, show, field, setFieldError, clearErrors, formError, fmtTime, table, announce } from "./dom.js";
+import { h, view, field, setFieldError, clearErrors, formError, fmtTime, table, announce } from "./dom.js";
 import { recentChanges } from "./audit.js";
 
 const PAGE = 20;
 const S = "/api/2/api_authorizations";
 
 export async function serversPage(params) {
+  const show = view();
   const q = params.get("q") || "";
   const page = Math.max(1, Number(params.get("page")) || 1);
   const list = await api.call("GET", q ? `${S}?name=${encodeURIComponent(q)}` : S);
@@ -47,6 +48,7 @@ function dl(pairs) {
 }
 
 export async function serverPage(id) {
+  const show = view();
   const [s, scopes, claims, clients, apps] = await Promise.all([
     api.call("GET", `${S}/${id}`), api.call("GET", `${S}/${id}/scopes`), api.call("GET", `${S}/${id}/claims`),
     api.call("GET", `${S}/${id}/clients`), api.call("GET", "/api/2/apps"),
@@ -222,6 +224,7 @@ function bodyFrom(form) {
 }
 
 export async function serverFormPage(id) {
+  const show = view();
   const editing = id !== null;
   if (!api.canManage()) {
     show(h("h1", {}, "Read only"), h("p", {}, "This credential can read but not change servers."));

@@ -2,11 +2,12 @@
 // authorizationServers of one service (subscription, resource group, service name), and
 // Venafi's OAuth applications (rows of the same table as /api/2/apps).
 import * as api from "./api.js";
-import { h, show, field, table } from "./dom.js";
+import { h, view, field, table } from "./dom.js";
 
 const AZ_VERSION = "2022-08-01";
 
 export async function azurePage(params) {
+  const show = view();
   const sub = params.get("sub") || "", rg = params.get("rg") || "", svc = params.get("svc") || "";
   const form = h("form", { class: "search filters", "aria-label": "Which API Management service" },
     field({ label: "Subscription", name: "sub", value: sub }),
@@ -40,6 +41,7 @@ export async function azurePage(params) {
 }
 
 export async function venafiPage() {
+  const show = view();
   let result;
   try {
     const r = await api.call("POST", "/vedsdk/oauth/EnumerateApplications", { body: { Start: 0, Count: 100 } });
