@@ -215,7 +215,8 @@ test("the audit trail shows each step, filtered by object and by actor", async (
   await shot(page, "08-audit");
   // the server's own steps
   await page.goto(`${consoleUrl}#/audit?object_type=server&object_id=${state.serverId}`);
-  await rows.first().waitFor();
+  // the same page under a new hash: wait for the new rows, not the ones still shown
+  await rows.locator("td:nth-child(3)", { hasText: "server.create" }).waitFor();
   assert.deepEqual(await rows.locator("td:nth-child(3)").allTextContents(), ["server.update", "server.update", "server.create"]);
   assert.match(await rows.first().locator("td:nth-child(5)").textContent(), /"description": "theirs"/);
   assert.match(await rows.first().locator("td:nth-child(6)").textContent(), /"description": "mine"/);
