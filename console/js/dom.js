@@ -118,7 +118,7 @@ export function fmtTime(iso) {
 // A table with a caption and header cells scoped to their columns.
 export function table(caption, headers, rows) {
   // scrollable on a narrow window: a named region that takes focus, so a keyboard can scroll it
-  return h("div", { class: "table-wrap", role: "region", "aria-label": caption, tabindex: "0" },
+  return h("div", { class: "table-wrap", role: "region", "aria-label": `${caption} (table)`, tabindex: "0" },
     h("table", {},
       h("caption", {}, caption),
       h("thead", {}, h("tr", {}, headers.map((t) => h("th", { scope: "col" }, t)))),
