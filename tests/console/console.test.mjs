@@ -88,7 +88,7 @@ test("create a server: a 422 shown on its field, then audiences and scopes saved
 
   await ri.fill(`https://contacts-${run}.example`);
   await page.getByRole("button", { name: "Create server" }).click();
-  await page.getByRole("heading", { level: 1, name: state.name }).waitFor();
+  await page.getByRole("heading", { level: 1, name: state.name, exact: true }).waitFor();
   state.serverId = Number(/#\/servers\/(\d+)$/.exec(page.url())[1]);
   const s = await mgmt("GET", `/api/2/api_authorizations/${state.serverId}`, undefined, 200);
   assert.deepEqual(s.configuration, { resource_identifier: `https://contacts-${run}.example`,
@@ -130,7 +130,7 @@ test("an edit over someone else's change is caught before it is saved", async ()
   await checkA11y(page, "stale edit warning");
   await shot(page, "04-stale-edit");
   await page.getByRole("button", { name: "Save mine over theirs" }).click();
-  await page.getByRole("heading", { level: 1, name: state.name }).waitFor();
+  await page.getByRole("heading", { level: 1, name: state.name, exact: true }).waitFor();
   const s = await mgmt("GET", `/api/2/api_authorizations/${state.serverId}`, undefined, 200);
   assert.equal(s.description, "mine");
   // what the form held: both audiences again (the form was loaded before their change)
@@ -156,13 +156,13 @@ test("create an app: its secret shown once with a copy button", async () => {
   state.appId = apps.find((a) => a.sso.client_id === state.clientId).id;
   // the list no longer shows it: a reload of the page has no secret
   await page.goto(`${consoleUrl}#/apps/${state.appId}`);
-  await page.getByRole("heading", { level: 1, name: state.appName }).waitFor();
+  await page.getByRole("heading", { level: 1, name: state.appName, exact: true }).waitFor();
   assert.equal(await page.locator("output.secret").count(), 0);
 });
 
 test("link the app to the server with a scope", async () => {
   await page.goto(`${consoleUrl}#/servers/${state.serverId}`);
-  await page.getByRole("heading", { level: 1, name: state.name }).waitFor();
+  await page.getByRole("heading", { level: 1, name: state.name, exact: true }).waitFor();
   await page.getByLabel("Application").selectOption({ label: state.appName });
   await page.getByRole("checkbox", { name: "contacts:read" }).check();
   await page.getByRole("button", { name: "Link application" }).click();
@@ -176,7 +176,7 @@ test("link the app to the server with a scope", async () => {
 
 test("rotate the app's secret: both work until the old one is retired", async () => {
   await page.goto(`${consoleUrl}#/apps/${state.appId}`);
-  await page.getByRole("heading", { level: 1, name: state.appName }).waitFor();
+  await page.getByRole("heading", { level: 1, name: state.appName, exact: true }).waitFor();
   await page.getByRole("table", { name: "Servers this application may get tokens from" }).getByRole("link", { name: state.name }).waitFor();
   await page.getByRole("button", { name: "Add a new secret" }).click();
   await page.getByRole("heading", { name: "New secret" }).waitFor();
@@ -244,7 +244,7 @@ test("a narrow window: nothing scrolls sideways, the menu still works", async ()
   const narrow = await newPage(browser, { width: 360, height: 740 });
   await signIn(narrow, admin);
   await narrow.goto(`${consoleUrl}#/servers/${state.serverId}`);
-  await narrow.getByRole("heading", { level: 1, name: state.name }).waitFor();
+  await narrow.getByRole("heading", { level: 1, name: state.name, exact: true }).waitFor();
   const [sw, iw] = await narrow.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   assert.ok(sw <= iw, `page is ${sw}px wide in a ${iw}px window`);
   await checkA11y(narrow, "server page, narrow");
@@ -265,7 +265,7 @@ test("a read-only credential sees no write control (and the API refuses anyway)"
   for (const [hash, heading] of [[`#/servers/${state.serverId}`, state.name], [`#/apps/${state.appId}`, state.appName],
     ["#/apps", "Client applications"], ["#/audit", "Audit trail"]]) {
     await p.goto(`${consoleUrl}${hash}`);
-    await p.getByRole("heading", { level: 1, name: heading }).waitFor();
+    await p.getByRole("heading", { level: 1, name: heading, exact: true }).waitFor();
     assert.equal(await p.locator(writes).count(), 0, `write controls on ${hash}`);
     assert.equal(await p.locator("form:not([role=search])").count(), 0, `a form on ${hash}`);
   }
