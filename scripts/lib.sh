@@ -28,7 +28,7 @@ AUTHZD_PACKAGES=(
     clang-14 libfuzzer-14-dev libclang-rt-14-dev llvm-14
     libcurl4-openssl-dev postgresql nginx wrk autoconf automake libtool pkg-config
     build-essential curl jq openssl python3 iproute2 procps util-linux postgresql-client
-    prometheus
+    prometheus chromium
 )
 
 # ---------------------------------------------------------------- helpers
@@ -387,6 +387,7 @@ render_nginx_conf() {
         -e "s|@SOCKET@|$SOCKET|g" \
         -e "s|@CERT@|$CERT|g" \
         -e "s|@KEY@|$KEY|g" \
+        -e "s|@CONSOLE@|$AUTHZD_REPO/console|g" \
         -e "s|@LOGDIR@|$LOG_DIR|g" \
         -e "s|@RUNDIR@|$RUN_DIR|g" \
         "$tmpl" >"$NGINX_CONF.tmp"

@@ -6,6 +6,7 @@
 
 #include "dialect/azure.h"
 #include "dialect/dialect.h"
+#include "dialect/native.h"
 #include "dialect/oauth.h"
 #include "dialect/onelogin.h"
 #include "dialect/probe.h"
@@ -14,6 +15,7 @@
 
 #define OL_SERVER "/api/2/api_authorizations/:id"
 #define ISSUER "/oauth2/:id"
+#define NATIVE "/api/authzd/v1"
 #define AZ_SERVER "/subscriptions/:sub/resourceGroups/:rg/providers/Microsoft.ApiManagement/service/:svc" \
 		  "/authorizationServers"
 
@@ -66,6 +68,17 @@ const struct route routes_table[] = {
 	{ "onelogin.app.get", HTTP_GET, "/api/2/apps/:id", onelogin_app_get, ACCESS_READ, &dialect_onelogin },
 	{ "onelogin.app.update", HTTP_PUT, "/api/2/apps/:id", onelogin_app_update, ACCESS_MANAGE, &dialect_onelogin },
 	{ "onelogin.app.delete", HTTP_DELETE, "/api/2/apps/:id", onelogin_app_delete, ACCESS_MANAGE, &dialect_onelogin },
+
+	/* authzd's own management API (what the console needs and no vendor has), OneLogin's
+	 * error body like every path under /api/ */
+	{ "native.me", HTTP_GET, NATIVE "/me", native_me, ACCESS_READ, &dialect_onelogin },
+	{ "native.audit.list", HTTP_GET, NATIVE "/audit", native_audit_list, ACCESS_READ, &dialect_onelogin },
+	{ "native.secret.list", HTTP_GET, NATIVE "/apps/:id/secrets", native_secret_list, ACCESS_READ,
+	  &dialect_onelogin },
+	{ "native.secret.add", HTTP_POST, NATIVE "/apps/:id/secrets", native_secret_add, ACCESS_MANAGE,
+	  &dialect_onelogin },
+	{ "native.secret.retire", HTTP_DELETE, NATIVE "/apps/:id/secrets/:secret_id", native_secret_retire,
+	  ACCESS_MANAGE, &dialect_onelogin },
 
 	/* Azure API Management authorizationServers (api-version 2022-08-01) */
 	{ "azure.server.list", HTTP_GET, AZ_SERVER, azure_server_list, ACCESS_READ, &dialect_azure },

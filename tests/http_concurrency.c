@@ -894,6 +894,81 @@ static void test_app_delete(void)
 	run_race(&c);
 }
 
+/* ---- authzd-native application secrets ------------------------------------------------ */
+
+#define SECRETS "/api/authzd/v1/apps/%ld/secrets"
+
+/* 16 writers add a secret to one application at once: every one is stored, each once. */
+static void test_secret_add(void)
+{
+	long a = new_app("conc secrets");
+	char key[32];
+	snprintf(key, sizeof(key), "%ld", a);
+	struct job jobs[WRITERS];
+	memset(jobs, 0, sizeof(jobs));
+	for (int i = 0; i < WRITERS; i++) {
+		jobs[i].method = "POST";
+		snprintf(jobs[i].path, sizeof(jobs[i].path), SECRETS, a);
+	}
+	CU_ASSERT_FATAL(run_parallel(jobs, WRITERS) == 0);
+	for (int i = 0; i < WRITERS; i++) {
+		CU_ASSERT_EQUAL(jobs[i].r.status, 201);
+		CU_ASSERT_PTR_NOT_NULL(strstr(jobs[i].r.body, "\"client_secret\":\""));
+		tc_resp_free(&jobs[i].r);
+	}
+	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM application_secrets WHERE application_id = $1::bigint",
+				    key, NULL, NULL), WRITERS + 1);
+	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(DISTINCT secret_hash) FROM application_secrets "
+				    "WHERE application_id = $1::bigint", key, NULL, NULL), WRITERS + 1);
+	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM audit_events WHERE action = 'application.secret.add' "
+				    "AND object_id = $1", key, NULL, NULL), WRITERS);
+}
+
+/* An application with two secrets; half the writers retire one, half the other, at once:
+ * exactly one succeeds (the application's lock orders them), the others hear that the last
+ * secret stays (409) or that theirs is gone (404), and one secret is left. */
+static void test_secret_retire(void)
+{
+	static const char *const LAST =
+		"{\"message\":\"An application keeps at least one secret\",\"statusCode\":409,\"name\":\"ConflictError\"}";
+	for (int round = 0; round < FEW_ROUNDS; round++) {
+		long a = new_app("conc retire");
+		char key[32];
+		snprintf(key, sizeof(key), "%ld", a);
+		post_id(tc_fmt(SECRETS, a), NULL, 201);
+		long first = tc_sql_long("SELECT min(id) FROM application_secrets WHERE application_id = $1::bigint",
+					 key, NULL, NULL);
+		long second = tc_sql_long("SELECT max(id) FROM application_secrets WHERE application_id = $1::bigint",
+					  key, NULL, NULL);
+		CU_ASSERT_FATAL(first > 0 && second > first);
+		struct job jobs[WRITERS];
+		memset(jobs, 0, sizeof(jobs));
+		for (int i = 0; i < WRITERS; i++) {
+			jobs[i].method = "DELETE";
+			snprintf(jobs[i].path, sizeof(jobs[i].path), SECRETS "/%ld", a, i % 2 ? second : first);
+		}
+		CU_ASSERT_FATAL(run_parallel(jobs, WRITERS) == 0);
+		int ok = 0, last = 0, gone = 0;
+		for (int i = 0; i < WRITERS; i++) {
+			if (jobs[i].r.status == 204 && jobs[i].r.body_len == 0)
+				ok++;
+			else if (jobs[i].r.status == 409 && strcmp(jobs[i].r.body, LAST) == 0)
+				last++;
+			else if (jobs[i].r.status == 404 && strcmp(jobs[i].r.body, NOT_FOUND) == 0)
+				gone++;
+			else
+				fprintf(stderr, "\n    retire -> %ld %s", jobs[i].r.status, jobs[i].r.body);
+			tc_resp_free(&jobs[i].r);
+		}
+		CU_ASSERT_EQUAL(ok, 1);
+		CU_ASSERT_EQUAL(ok + last + gone, WRITERS);
+		CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM application_secrets WHERE application_id = $1::bigint",
+					    key, NULL, NULL), 1);
+		CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM audit_events WHERE action = 'application.secret.retire' "
+					    "AND object_id = $1", key, NULL, NULL), 1);
+	}
+}
+
 /* ---- Azure authorizationServers ---------------------------------------------------------- */
 
 static char az_svc[64], az_name[64];
@@ -1347,6 +1422,8 @@ void suite_http_concurrency(void)
 		{ "OneLogin client link DELETE: one 204, the rest 404, no rows", test_link_delete },
 		{ "OneLogin app PUT: 16 writers, one writer's app", test_app_put },
 		{ "OneLogin app DELETE: one 204, the rest 404, unlinked everywhere", test_app_delete },
+		{ "authzd secrets POST: 16 writers, 16 new secrets, each audited once", test_secret_add },
+		{ "authzd secrets DELETE of an app's two secrets: one 204, the last one kept", test_secret_retire },
 		{ "Azure PUT without If-Match: 16 writers x 8 rounds, one writer's entity and rows", test_az_put },
 		{ "Azure PUT If-Match *: 16 writers x 8 rounds, one writer's entity and rows", test_az_put_star },
 		{ "Azure PATCH If-Match *: 16 writers x 8 rounds, all 200, one writer's lists", test_az_patch_star },

@@ -32,6 +32,7 @@ void suite_metrics(void);
 void suite_log(void);
 void suite_http_tokens(void);
 void suite_http_reporting(void);
+void suite_http_native(void);
 void suite_auth_parsing(void);
 void suite_jose(void);
 

@@ -37,6 +37,7 @@ int main(void)
 	suite_http_security();
 	suite_http_azure();
 	suite_http_resources();
+	suite_http_native();
 	suite_http_venafi();
 	suite_http_integrity();
 	suite_http_concurrency();
