@@ -347,6 +347,7 @@ socket_mode = 0666
 workers = $WORKERS
 max_body_bytes = $MAX_BODY_BYTES
 log_level = $LOG_LEVEL
+log_file = $LOG_FILE
 pid_file = $PID_FILE
 sql_dir = $AUTHZD_REPO/sql
 secret_key_file = $SECRET_KEY_FILE

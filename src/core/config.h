@@ -12,6 +12,7 @@ struct config {
 	int listen_backlog;
 	size_t max_body_bytes;
 	int log_level;               /* enum log_level */
+	char *log_file;              /* appended to, reopened on SIGHUP; NULL: stderr */
 	char *pid_file;
 	char *sql_dir;
 	char *secret_key_file;
@@ -30,6 +31,10 @@ struct config {
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 /* Applies one key; exposed for tests. */
 int config_set(struct config *cfg, const char *key, const char *value, char *err, size_t errlen);
+/* For a reload: copies the keys read only at start (socket, socket_mode, listen_backlog,
+ * pid_file) from old into next, so next describes what keeps running, and lists in changed
+ * the names of those that differed ("" if none). */
+void config_keep_restart_only(const struct config *old, struct config *next, char *changed, size_t len);
 void config_free(struct config *cfg);
 
 #endif

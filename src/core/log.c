@@ -2,14 +2,54 @@
  * several workers sharing stderr never interleave. */
 #include "core/log.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 static enum log_level current_level = LOG_INFO;
+static char *log_path;          /* log_open's file, reopened by log_reopen; NULL: stderr as given */
+
+/* The file becomes stderr itself, so what libraries and the sanitizers write lands there
+ * too, and a worker forked later inherits the file open at that moment. */
+static int open_as_stderr(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return -1;
+	int rc = dup2(fd, STDERR_FILENO) < 0 ? -1 : 0;
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int log_open(const char *path)
+{
+	if (path == NULL) {
+		free(log_path);
+		log_path = NULL;
+		return 0;
+	}
+	if (open_as_stderr(path) != 0)
+		return -1;
+	char *copy = strdup(path);
+	if (copy == NULL)
+		abort();
+	free(log_path);
+	log_path = copy;
+	return 0;
+}
+
+int log_reopen(void)
+{
+	return log_path != NULL ? open_as_stderr(log_path) : 0;
+}
 
 void log_set_level(enum log_level level)
 {
