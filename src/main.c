@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,17 @@ int main(int argc, char **argv)
 	rt = routes_compile();
 	if (rt == NULL)
 		goto out;
+
+	/* From here on the stop and reload signals wait for the supervisor's sigtimedwait: one
+	 * that came before it (systemd may stop us right after READY=1) would otherwise reach the
+	 * SIGTERM handler libfcgi installs, whose shutdown flag every worker forked later inherits. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
 
 	struct stat st;
 	if (lstat(cfg.socket, &st) == 0 && S_ISSOCK(st.st_mode))
