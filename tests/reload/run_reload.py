@@ -36,6 +36,7 @@ import threading
 import time
 import urllib.parse
 
+sys.dont_write_bytecode = True     # importing run_faults leaves no __pycache__ in tests/faults
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "faults"))
 from run_faults import Stack  # noqa: E402  (the stack's files, pids and credential)
 
