@@ -96,6 +96,18 @@ show_logs() {
     done
 }
 
+# world_searchable DIR: every directory from / down to DIR lets others through (o+x), so
+# user postgres can reach what is inside.
+world_searchable() {
+    local d="$1" perm
+    while :; do
+        perm="$(stat -Lc %A "$d" 2>/dev/null)" || return 1
+        case "${perm:9:1}" in x | t) ;; *) return 1 ;; esac
+        [ "$d" != / ] || return 0
+        d="$(dirname "$d")"
+    done
+}
+
 # ---------------------------------------------------------------- settings
 
 # authzd_setup: compute every path/port from the environment.  Call again
@@ -114,10 +126,19 @@ authzd_setup() {
     MAX_BODY_BYTES="${AUTHZD_MAX_BODY_BYTES:-1048576}"
     TOKEN_TTL="${AUTHZD_ACCESS_TOKEN_TTL_SECONDS:-36000}"
 
-    PGDATA_DIR="$VAR/pg"
-    PGSOCK_DIR="$VAR/pgsock"
     RUN_DIR="$VAR/run"
     LOG_DIR="$VAR/log"
+    # The private cluster (data, socket, server log) lives in var/ when user postgres can
+    # reach it. As root in a checkout it cannot reach (inside /root, a 0700 home, a umask
+    # 077 clone), it lives in /var/tmp/authzd-<hash of $VAR>/ instead, var/pg and
+    # var/log/postgres.log being links to it; a user other than root runs its own cluster.
+    PG_HOME="$VAR"
+    if is_root && ! world_searchable "$VAR"; then
+        PG_HOME="/var/tmp/authzd-$(printf '%s' "$VAR" | sha256sum | cut -c1-12)"
+    fi
+    PGDATA_DIR="$PG_HOME/pg"
+    PGSOCK_DIR="$PG_HOME/pgsock"
+    if [ "$PG_HOME" = "$VAR" ]; then PG_LOG="$LOG_DIR/postgres.log"; else PG_LOG="$PG_HOME/postgres.log"; fi
     TLS_DIR="$VAR/tls"
     NGINX_PREFIX="$VAR/nginx"
     CONFIG_FILE="$VAR/authzd.conf"
@@ -139,7 +160,7 @@ authzd_setup() {
     USE_PRIVATE_PG=1
     if [ -n "${AUTHZD_DATABASE_URL:-}" ]; then
         case "$AUTHZD_DATABASE_URL" in
-            *"host=$AUTHZD_REPO/var"* | *"host=$VAR/pgsock&"*) ;;
+            *"host=$AUTHZD_REPO/var"* | *"host=$VAR/pgsock&"* | *"host=$PGSOCK_DIR&"* | *"host=/var/tmp/authzd-"*) ;;
             *) USE_PRIVATE_PG=0; DATABASE_URL="$AUTHZD_DATABASE_URL" ;;
         esac
     fi
@@ -226,8 +247,15 @@ pg_running() {
 pg_init() {
     [ "$USE_PRIVATE_PG" = 1 ] || return 0
     mkdir -p "$LOG_DIR"
-    if is_root && ! runuser -u postgres -- test -x "$VAR"; then
-        die "user postgres cannot reach $VAR (every parent directory must be o+x); set AUTHZD_VAR elsewhere"
+    if [ "$PG_HOME" != "$VAR" ]; then
+        # made by root, never followed through someone else's link (/var/tmp is shared)
+        mkdir -p -m 0755 "$PG_HOME"
+        { [ ! -L "$PG_HOME" ] && [ "$(stat -c %u "$PG_HOME")" = 0 ]; } ||
+            die "$PG_HOME is a link or not owned by root; remove it"
+        chmod 0755 "$PG_HOME"
+        [ -e "$VAR/pg" ] && [ ! -L "$VAR/pg" ] || ln -sfn "$PGDATA_DIR" "$VAR/pg"
+        [ -e "$LOG_DIR/postgres.log" ] && [ ! -L "$LOG_DIR/postgres.log" ] ||
+            ln -sfn "$PG_LOG" "$LOG_DIR/postgres.log"
     fi
     if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
         log "initdb $PGDATA_DIR"
@@ -260,8 +288,8 @@ EOF
     mkdir -p "$PGSOCK_DIR"
     if is_root; then chown postgres:postgres "$PGSOCK_DIR"; fi
     chmod 0755 "$PGSOCK_DIR"
-    touch "$LOG_DIR/postgres.log"
-    if is_root; then chown postgres:postgres "$LOG_DIR/postgres.log"; fi
+    touch "$PG_LOG"
+    if is_root; then chown postgres:postgres "$PG_LOG"; fi
 }
 
 pg_start() {
@@ -272,12 +300,12 @@ pg_start() {
             log "PostgreSQL already running ($PGDATA_DIR)"
         else
             log "PostgreSQL running on another port; restarting on $PG_PORT"
-            as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$LOG_DIR/postgres.log" -w -t 60 restart -m fast >/dev/null ||
+            as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PG_LOG" -w -t 60 restart -m fast >/dev/null ||
                 { show_logs; die "pg_ctl restart failed"; }
         fi
     else
         log "starting PostgreSQL (unix socket $PGSOCK_DIR, port $PG_PORT)"
-        as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$LOG_DIR/postgres.log" -w -t 60 start >/dev/null ||
+        as_pg "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PG_LOG" -w -t 60 start >/dev/null ||
             { show_logs; die "pg_ctl start failed"; }
     fi
     pg_psql_super <<'EOF'
@@ -419,6 +447,8 @@ write_env_file() {
         shq_export AUTHZD_ADMIN_CREDENTIAL "$ADMIN_CREDENTIAL_FILE"
         if [ "$USE_PRIVATE_PG" = 1 ]; then
             shq_export AUTHZD_PG_PORT "$PG_PORT"
+            shq_export AUTHZD_PGDATA "$PGDATA_DIR"
+            shq_export AUTHZD_PG_LOG "$PG_LOG"
             shq_export PGHOST "$PGSOCK_DIR"
             shq_export PGPORT "$PG_PORT"
             shq_export PGUSER "authzd"

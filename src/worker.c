@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <fcgiapp.h>
 
@@ -159,7 +160,18 @@ static void handle(const struct service *svc, const struct router *rt, FCGX_Requ
 	FCGX_Detach(fr);
 }
 
-int worker_run(const struct config *cfg, const struct router *rt, int listen_fd)
+/* A reload starts each new worker and waits for this byte before it stops an old one. */
+static void signal_ready(int ready_fd)
+{
+	if (ready_fd < 0)
+		return;
+	char b = 'r';
+	ssize_t w = write(ready_fd, &b, 1);
+	(void)w;
+	close(ready_fd);
+}
+
+int worker_run(const struct config *cfg, const struct router *rt, int listen_fd, int ready_fd)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -185,6 +197,7 @@ int worker_run(const struct config *cfg, const struct router *rt, int listen_fd)
 		log_error("worker: FCGX_InitRequest failed");
 		return 1;
 	}
+	signal_ready(ready_fd);
 	log_debug("worker ready");
 	while (!stop_requested) {
 		sigprocmask(SIG_SETMASK, &none, NULL);

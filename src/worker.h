@@ -5,7 +5,8 @@
 struct config;
 struct router;
 
-/* Serves until SIGTERM/SIGINT, finishing the request in flight; returns the exit code. */
-int worker_run(const struct config *cfg, const struct router *rt, int listen_fd);
+/* Serves until SIGTERM/SIGINT, finishing the request in flight; returns the exit code.
+ * Once it can take requests it writes one byte to ready_fd and closes it (-1: none). */
+int worker_run(const struct config *cfg, const struct router *rt, int listen_fd, int ready_fd);
 
 #endif

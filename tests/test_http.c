@@ -24,6 +24,12 @@ static int sign_in(void)
 
 int main(void)
 {
+	/* Without a stack (make check alone, make distcheck) the program is skipped, the way
+	 * automake counts a skip (77), rather than failed; scripts/test always sets both. */
+	if (getenv("AUTHZD_TEST_URL") == NULL) {
+		fprintf(stderr, "test_http: skipped: AUTHZD_TEST_URL is not set (scripts/test sets it)\n");
+		return 77;
+	}
 	if (tc_init() != 0)
 		return 1;
 	if (sign_in() != 0) {

@@ -154,8 +154,17 @@ static void test_secretbox_file(void)
 	fclose(f);
 	CU_ASSERT_EQUAL(secretbox_load("/tmp/authzd-unit.key", err, sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":1: expected a key of 64 hex digits"));
-	CU_ASSERT_FALSE(secretbox_ready());
+	/* a broken file (a reload meets it) leaves the keys that were loaded in place */
+	struct sealed c;
+	CU_ASSERT(secretbox_ready());
+	CU_ASSERT_EQUAL(secretbox_seal(tests_arena, "kept", 4, "aad", &c), 0);
+	ASSERT_STR(c.key_id, "02d449a31fbb267c");
+	ASSERT_STR(opened(&c, "aad"), "kept");
 	CU_ASSERT_EQUAL(secretbox_load("/nonexistent", err, sizeof(err)), -1);
+	CU_ASSERT(secretbox_ready());
+	secretbox_clear();
+	CU_ASSERT_FALSE(secretbox_ready());
+	arena_reset(tests_arena);
 	remove("/tmp/authzd-unit.key");
 }
 

@@ -90,11 +90,37 @@ static void test_refusals(void)
 	unlink(path);
 }
 
+/* A reload keeps what only a start reads and names it; every other key takes its new value. */
+static void test_restart_only(void)
+{
+	struct config old, next;
+	char err[256], changed[256];
+	char *path = write_tmp("socket = /run/a.sock\nsocket_mode = 0660\nworkers = 2\n");
+	CU_ASSERT_EQUAL_FATAL(config_load(&old, path, err, sizeof(err)), 0);
+	path = write_tmp("socket = /run/b.sock\nsocket_mode = 0666\nworkers = 3\n"
+			 "pid_file = /run/b.pid\nlog_file = /var/log/b.log\ntoken_jwks_max_age = 7\n");
+	CU_ASSERT_EQUAL_FATAL(config_load(&next, path, err, sizeof(err)), 0);
+	config_keep_restart_only(&old, &next, changed, sizeof(changed));
+	ASSERT_STR(changed, "socket, socket_mode, pid_file");
+	ASSERT_STR(next.socket, "/run/a.sock");
+	CU_ASSERT_EQUAL(next.socket_mode, 0660);
+	CU_ASSERT_PTR_NULL(next.pid_file);
+	CU_ASSERT_EQUAL(next.workers, 3);
+	ASSERT_STR(next.log_file, "/var/log/b.log");
+	CU_ASSERT_EQUAL(next.token_jwks_max_age, 7);
+	config_keep_restart_only(&old, &next, changed, sizeof(changed));
+	ASSERT_STR(changed, "");
+	config_free(&old);
+	config_free(&next);
+	unlink(path);
+}
+
 void suite_config(void)
 {
 	static const struct test_case cases[] = {
 		{ "file, defaults and environment", test_file_and_env },
 		{ "unknown keys, bad values, bad lines", test_refusals },
+		{ "a reload keeps the keys only a start reads", test_restart_only },
 		{ NULL, NULL },
 	};
 	tests_add_suite("config", park_env, restore_env, cases);

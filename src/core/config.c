@@ -48,6 +48,18 @@ static const struct key_def keys[] = {
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
+/* Read only at start (main opens the socket and writes the pid file once): a reload keeps
+ * them. Strings or ints only (config_keep_restart_only copies them). */
+static const char *const restart_keys[] = { "socket", "socket_mode", "listen_backlog", "pid_file", NULL };
+
+static int restart_only(const char *name)
+{
+	for (const char *const *r = restart_keys; *r != NULL; r++)
+		if (strcmp(*r, name) == 0)
+			return 1;
+	return 0;
+}
+
 static char *xstrdup(const char *s)
 {
 	char *p = strdup(s);
@@ -236,6 +248,46 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 	if (path != NULL && load_file(cfg, path, err, errlen) != 0)
 		return -1;
 	return load_env(cfg, err, errlen);
+}
+
+static int same_value(const struct key_def *k, const struct config *a, const struct config *b)
+{
+	const void *fa = (const char *)a + k->offset, *fb = (const char *)b + k->offset;
+	switch (k->type) {
+	case K_STRING:
+	case K_URL:
+	case K_CHOICE: {
+		const char *sa = *(char *const *)fa, *sb = *(char *const *)fb;
+		return sa == sb || (sa != NULL && sb != NULL && strcmp(sa, sb) == 0);
+	}
+	case K_SIZE:
+		return *(const size_t *)fa == *(const size_t *)fb;
+	default:
+		return *(const int *)fa == *(const int *)fb;
+	}
+}
+
+void config_keep_restart_only(const struct config *old, struct config *next, char *changed, size_t len)
+{
+	size_t used = 0;
+	changed[0] = '\0';
+	for (size_t i = 0; i < NKEYS; i++) {
+		const struct key_def *k = &keys[i];
+		if (!restart_only(k->name) || same_value(k, old, next))
+			continue;
+		int n = snprintf(changed + used, len - used, "%s%s", used ? ", " : "", k->name);
+		if (n > 0 && (size_t)n < len - used)
+			used += (size_t)n;
+		void *dst = (char *)next + k->offset;
+		const void *src = (const char *)old + k->offset;
+		if (k->type == K_STRING) {
+			const char *v = *(char *const *)src;
+			free(*(char **)dst);
+			*(char **)dst = v != NULL ? xstrdup(v) : NULL;
+		} else {
+			*(int *)dst = *(const int *)src;
+		}
+	}
 }
 
 void config_free(struct config *cfg)

@@ -32,6 +32,10 @@ struct config {
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 /* Applies one key; exposed for tests. */
 int config_set(struct config *cfg, const char *key, const char *value, char *err, size_t errlen);
+/* For a reload: copies the keys read only at start (socket, socket_mode, listen_backlog,
+ * pid_file) from old into next, so next describes what keeps running, and lists in changed
+ * the names of those that differed ("" if none). */
+void config_keep_restart_only(const struct config *old, struct config *next, char *changed, size_t len);
 void config_free(struct config *cfg);
 
 #endif

@@ -35,11 +35,9 @@ int secretbox_ready(void)
 	return nkeys > 0;
 }
 
-int secretbox_add_key(const unsigned char key[32])
+/* Fills k from the 32 key bytes; its id is the start of their SHA-256 in hex. */
+static void key_init(struct key *k, const unsigned char key[32])
 {
-	if (nkeys == MAX_KEYS)
-		return -1;
-	struct key *k = &keys[nkeys];
 	memcpy(k->bytes, key, 32);
 	unsigned char h[CRYPTO_SHA256_LEN];
 	crypto_sha256(key, 32, h);
@@ -49,10 +47,18 @@ int secretbox_add_key(const unsigned char key[32])
 		k->id[2 * i + 1] = hex[h[i] & 15];
 	}
 	k->id[SECRETBOX_KEY_ID_LEN] = '\0';
-	nkeys++;
+}
+
+int secretbox_add_key(const unsigned char key[32])
+{
+	if (nkeys == MAX_KEYS)
+		return -1;
+	key_init(&keys[nkeys++], key);
 	return 0;
 }
 
+/* The keys are read into a copy and replace the loaded ones only when the whole file is
+ * good: a reload (SIGHUP) that meets a broken file keeps the keys in use. */
 int secretbox_load(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
@@ -60,18 +66,20 @@ int secretbox_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "secret_key_file %s cannot be read", path);
 		return -1;
 	}
+	struct key fresh[MAX_KEYS];
 	char line[256];
-	int rc = 0, lineno = 0;
-	secretbox_clear();
+	int rc = 0, lineno = 0, n = 0;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
 		line[strcspn(line, " \t\r\n")] = '\0';
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		unsigned char key[32];
-		if (crypto_unhex(line, key, sizeof(key)) != 0 || secretbox_add_key(key) != 0) {
+		if (crypto_unhex(line, key, sizeof(key)) != 0 || n == MAX_KEYS) {
 			snprintf(err, errlen, "%s:%d: expected a key of 64 hex digits", path, lineno);
 			rc = -1;
+		} else {
+			key_init(&fresh[n++], key);
 		}
 		OPENSSL_cleanse(key, sizeof(key));
 		if (rc != 0)
@@ -79,12 +87,16 @@ int secretbox_load(const char *path, char *err, size_t errlen)
 	}
 	OPENSSL_cleanse(line, sizeof(line));
 	fclose(f);
-	if (rc == 0 && nkeys == 0) {
+	if (rc == 0 && n == 0) {
 		snprintf(err, errlen, "%s holds no key", path);
 		rc = -1;
 	}
-	if (rc != 0)
+	if (rc == 0) {
 		secretbox_clear();
+		memcpy(keys, fresh, sizeof(fresh[0]) * (size_t)n);
+		nkeys = n;
+	}
+	OPENSSL_cleanse(fresh, sizeof(fresh));
 	return rc;
 }
 
