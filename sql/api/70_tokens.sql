@@ -342,15 +342,28 @@ BEGIN
         v_tenant := api.host_tenant(p_host);
     END IF;
     v_issuer := api.issuer_of(p_server, v_tenant);
-    RETURN QUERY
-    SELECT true, v_tenant, v_issuer,
-           (SELECT jsonb_agg(k.public_jwk ORDER BY k.signs_from_us DESC) FROM api.issuer_keys(v_issuer) AS k),
-           coalesce((SELECT jsonb_agg(DISTINCT k.alg) FROM api.issuer_keys(v_issuer) AS k), '[]'),
-           coalesce((SELECT jsonb_agg(DISTINCT sc.value) FROM server_scopes sc JOIN servers s ON s.id = sc.server_id
-                     WHERE s.tenant_id = v_tenant AND (p_server IS NULL OR s.id = p_server)), '[]'),
-           EXISTS (SELECT 1 FROM server_grant_types g JOIN servers s ON s.id = g.server_id
-                   WHERE s.tenant_id = v_tenant AND (p_server IS NULL OR s.id = p_server) AND g.grant_type_id = 4),
-           api.host_claimed(p_host);
+    -- Two queries, not one with "p_server IS NULL OR s.id = p_server": PL/pgSQL's generic
+    -- plan for that form cannot use the key and read every server of the tenant.
+    IF p_server IS NOT NULL THEN
+        RETURN QUERY
+        SELECT true, v_tenant, v_issuer,
+               (SELECT jsonb_agg(k.public_jwk ORDER BY k.signs_from_us DESC) FROM api.issuer_keys(v_issuer) AS k),
+               coalesce((SELECT jsonb_agg(DISTINCT k.alg) FROM api.issuer_keys(v_issuer) AS k), '[]'),
+               coalesce((SELECT jsonb_agg(DISTINCT sc.value) FROM server_scopes sc WHERE sc.server_id = p_server),
+                        '[]'),
+               EXISTS (SELECT 1 FROM server_grant_types g WHERE g.server_id = p_server AND g.grant_type_id = 4),
+               api.host_claimed(p_host);
+    ELSE
+        RETURN QUERY
+        SELECT true, v_tenant, v_issuer,
+               (SELECT jsonb_agg(k.public_jwk ORDER BY k.signs_from_us DESC) FROM api.issuer_keys(v_issuer) AS k),
+               coalesce((SELECT jsonb_agg(DISTINCT k.alg) FROM api.issuer_keys(v_issuer) AS k), '[]'),
+               coalesce((SELECT jsonb_agg(DISTINCT sc.value) FROM server_scopes sc JOIN servers s ON s.id = sc.server_id
+                         WHERE s.tenant_id = v_tenant), '[]'),
+               EXISTS (SELECT 1 FROM server_grant_types g JOIN servers s ON s.id = g.server_id
+                       WHERE s.tenant_id = v_tenant AND g.grant_type_id = 4),
+               api.host_claimed(p_host);
+    END IF;
 END
 $$;
 
