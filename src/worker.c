@@ -6,6 +6,8 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,18 +199,30 @@ int worker_run(const struct config *cfg, const struct router *rt, int listen_fd,
 		log_error("worker: FCGX_InitRequest failed");
 		return 1;
 	}
+	/* The listening socket is shared: non-blocking, a worker that loses the race for a
+	 * connection another took gets EAGAIN instead of blocking in accept(). */
+	int fl = fcntl(listen_fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(listen_fd, F_SETFL, fl | O_NONBLOCK);
 	signal_ready(ready_fd);
 	log_debug("worker ready");
 	while (!stop_requested) {
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		/* A signal landing between this check and accept() is caught by the
-		 * supervisor, which repeats SIGTERM until the worker is gone. */
+		/* SIGTERM is let in only while the worker waits (ppoll swaps the mask atomically):
+		 * once a connection is accepted, reading its request cannot be interrupted, so a
+		 * worker stopped by a reload never drops one it took. */
+		struct pollfd pfd = { listen_fd, POLLIN, 0 };
+		int ready = ppoll(&pfd, 1, NULL, &none);
 		if (stop_requested)
 			break;
+		if (ready <= 0)
+			continue;
 		int rc = FCGX_Accept_r(&fr);
-		sigprocmask(SIG_SETMASK, &stop_set, NULL);
-		if (rc < 0)
+		if (rc < 0) {
+			int e = rc < -1 ? -rc : errno;     /* libfcgi returns -errno */
+			if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR)
+				continue;      /* another worker took it */
 			break;
+		}
 		handle(&svc, rt, &fr, a);
 		FCGX_Finish_r(&fr);
 		/* the response is out, so the token counts' write (once a second at most) holds
