@@ -153,6 +153,9 @@ status_t metrics_page(struct request *r)
 	latency(&p, s);
 	counter(&p, "authzd_db_round_trips_total", "Flights of statements sent to PostgreSQL (a pipeline is one).",
 		s->db_round_trips);
+	counter(&p, "authzd_db_background_round_trips_total",
+		"Of the round trips, those made after a response, which no request waited for (token counts written).",
+		s->db_background);
 	counter(&p, "authzd_db_reconnects_total", "New database connections made after one was lost.",
 		s->db_reconnects);
 	counter(&p, "authzd_db_errors_total",

@@ -94,6 +94,15 @@ static unsigned route_index(const struct request *r)
 	return i < METRICS_ROUTE_NONE ? (unsigned)i : METRICS_ROUTE_NONE;
 }
 
+/* The connection's counters since the last call, into this worker's metrics slot. */
+static void count_db(const struct db *db)
+{
+	const struct db_counters *c = db_counters(db);
+	metrics_db(c->round_trips - db_seen.round_trips, c->reconnects - db_seen.reconnects,
+		   c->errors - db_seen.errors, c->background - db_seen.background);
+	db_seen = *c;
+}
+
 /* The finish phase's hook: the request's counters (a few stores into this worker's slot) and
  * its log line. Never a header, a body or a secret: only what identifies the request. */
 static void finished(struct request *r, status_t st)
@@ -103,10 +112,7 @@ static void finished(struct request *r, status_t st)
 	int64_t ns = now_ns() - r->started_ns;
 	unsigned method = r->method ? (unsigned)__builtin_ctz(r->method) : METRICS_METHODS - 1;
 	metrics_request(route_index(r), method, code, ns);
-	const struct db_counters *c = db_counters(r->svc->db);
-	metrics_db(c->round_trips - db_seen.round_trips, c->reconnects - db_seen.reconnects,
-		   c->errors - db_seen.errors);
-	db_seen = *c;
+	count_db(r->svc->db);
 	if (!log_enabled(LOG_INFO))
 		return;
 	/* milliseconds with three decimals: the log line prints them as written */
@@ -228,6 +234,7 @@ int worker_run(const struct config *cfg, const struct router *rt, int listen_fd,
 		/* the response is out, so the token counts' write (once a second at most) holds
 		 * up no answer; only the next request this worker takes may wait one round trip */
 		db_token_flush_counts(svc.db, a, 0);
+		count_db(svc.db);
 		arena_reset(a);
 	}
 	FCGX_Finish_r(&fr);

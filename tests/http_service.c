@@ -207,7 +207,7 @@ static void test_killed_worker_is_replaced(void)
 	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM servers WHERE name = 'after kill'", NULL, NULL, NULL), 20);
 
 	int m = 0, replaced = 0;
-	for (int tries = 0; tries < 40 && !replaced; tries++) {
+	for (int tries = 0; tries < 100 && !replaced; tries++) {   /* 10 s: a sanitizer build starts slowly */
 		m = children(sup, after, 64);
 		replaced = m == n;
 		for (int i = 0; i < m; i++)

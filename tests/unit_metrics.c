@@ -90,7 +90,7 @@ static void test_counters_sum(void)
 	metrics_request(3, 0, 200, 3 * 1000 * 1000);     /* 3 ms: le 0.005 */
 	metrics_request(3, 0, 404, 20LL * 1000000000);   /* 20 s: +Inf */
 	metrics_request(9999, 99, 299, 0);               /* clamped: no route, other method, other code */
-	metrics_db(5, 1, 0);
+	metrics_db(5, 1, 0, 2);
 	metrics_login_failed(METRICS_LOGIN_IDENTITY);
 	metrics_login_throttled(METRICS_LOGIN_CLIENT);
 	metrics_totals(t1);
@@ -105,6 +105,7 @@ static void test_counters_sum(void)
 	CU_ASSERT_EQUAL(b->latency_sum_ns[3] - a->latency_sum_ns[3], 200000 + 3000000 + 20000000000ULL);
 	CU_ASSERT_EQUAL(b->db_round_trips - a->db_round_trips, 5);
 	CU_ASSERT_EQUAL(b->db_reconnects - a->db_reconnects, 1);
+	CU_ASSERT_EQUAL(b->db_background - a->db_background, 2);
 	CU_ASSERT_EQUAL(b->login_failures[METRICS_LOGIN_IDENTITY] - a->login_failures[METRICS_LOGIN_IDENTITY], 1);
 	CU_ASSERT_EQUAL(b->login_throttled[METRICS_LOGIN_CLIENT] - a->login_throttled[METRICS_LOGIN_CLIENT], 1);
 	CU_ASSERT_EQUAL(t1->slots, 1);

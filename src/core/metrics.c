@@ -108,8 +108,10 @@ void metrics_request(unsigned route, unsigned method, int http_code, int64_t dur
 	add(&mine->latency_sum_ns[route], (uint64_t)(duration_ns < 0 ? 0 : duration_ns));
 }
 
-void metrics_db(uint64_t round_trips, uint64_t reconnects, uint64_t errors)
+void metrics_db(uint64_t round_trips, uint64_t reconnects, uint64_t errors, uint64_t background)
 {
+	if (background)
+		add(&mine->db_background, background);
 	if (round_trips)
 		add(&mine->db_round_trips, round_trips);
 	if (reconnects)

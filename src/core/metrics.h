@@ -43,7 +43,7 @@ struct metrics_slot {
 	metrics_counter requests[METRICS_ROUTES][METRICS_METHODS][METRICS_CODES];
 	metrics_counter latency[METRICS_ROUTES][METRICS_BUCKETS];   /* not cumulative */
 	metrics_counter latency_sum_ns[METRICS_ROUTES];
-	metrics_counter db_round_trips, db_reconnects, db_errors;
+	metrics_counter db_round_trips, db_reconnects, db_errors, db_background;
 	metrics_counter login_failures[METRICS_LOGIN_FORMS], login_throttled[METRICS_LOGIN_FORMS];
 	struct metrics_token_row tokens[METRICS_TOKEN_SERVERS];
 	metrics_counter tokens_other[METRICS_ALGS];
@@ -80,7 +80,7 @@ int metrics_code_at(int index);
 /* One request finished: route and method indexes (clamped), its HTTP code, its time. */
 void metrics_request(unsigned route, unsigned method, int http_code, int64_t duration_ns);
 /* The database connection's own counters grew by these. */
-void metrics_db(uint64_t round_trips, uint64_t reconnects, uint64_t errors);
+void metrics_db(uint64_t round_trips, uint64_t reconnects, uint64_t errors, uint64_t background);
 void metrics_login_failed(enum metrics_login_form form);
 void metrics_login_throttled(enum metrics_login_form form);
 /* A token signed by server_id's ring with alg (enum jose_alg). */

@@ -143,6 +143,11 @@ status_t db_ready(struct db *db)
 	return ST_UNAVAILABLE;
 }
 
+void db_count_background(struct db *db, uint64_t round_trips_before)
+{
+	db->counters.background += db->counters.round_trips - round_trips_before;
+}
+
 const struct db_counters *db_counters(const struct db *db)
 {
 	return &db->counters;

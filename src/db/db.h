@@ -36,6 +36,8 @@ struct db_counters {
 	uint64_t round_trips;
 	uint64_t reconnects;
 	uint64_t errors;          /* statements that failed for a reason other than the caller's */
+	uint64_t background;      /* of round_trips, those made after a response, which no
+				   * request waited for (the token counts' writes) */
 };
 const struct db_counters *db_counters(const struct db *db);
 

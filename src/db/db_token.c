@@ -334,8 +334,10 @@ status_t db_token_flush_counts(struct db *db, arena_t *a, int force)
 		counts[i] = arena_sprintf(a, "%lld", (long long)issued[i].count);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &last_flush);
+	uint64_t before = db_counters(db)->round_trips;
 	status_t st = db_call(db, a, NULL, DB_STMT_TOKEN_ISSUED_FLUSH, NULL, "aaaa", servers, nissued, days, nissued,
 			      algs, nissued, counts, nissued);
+	db_count_background(db, before);
 	if (st == ST_OK)
 		nissued = 0;
 	else
