@@ -5,7 +5,7 @@
 -- A server as OneLogin's reads return it: its configuration (joined LATERAL ... LIMIT 1 so
 -- a generic plan still looks it up by key) and its audiences as a JSON array.
 CREATE VIEW api.server_rows AS
-SELECT s.id, s.tenant_id, s.name, s.description, c.resource_identifier,
+SELECT s.id, s.tenant_id, s.name, s.name_key, s.description, c.resource_identifier,
        c.access_token_lifetime_minutes, c.refresh_token_lifetime_minutes,
        (SELECT coalesce(json_agg(a.audience ORDER BY a.position), '[]')
         FROM server_audiences a WHERE a.server_id = s.id)::text AS audiences,
