@@ -8,6 +8,13 @@
 -- cannot (all its parts share the snapshot taken before the lock). The worker still sends
 -- one flight: caller check and call are pipelined (src/db/db.c).
 --
+-- Which language: a function whose body is a statement (a query, DML, several statements)
+-- is PL/pgSQL, which keeps its plans for the session; a LANGUAGE sql function that is not
+-- inlined is parsed and planned again on every call (measured: api.become_tenant as SQL
+-- cost 10 us a call, as PL/pgSQL nothing over a bare SELECT). A function that is one
+-- expression (RETURN ...) or one STABLE SELECT returning a set stays SQL: it is inlined into
+-- the calling statement, which is cheaper still.
+--
 -- The caller: the first statement of a request's pipeline (api.caller_by_token,
 -- api.caller_by_host or api.become_tenant) records the tenant and credential in
 -- transaction-local settings; everything after reads them through api.current_tenant() and
@@ -39,9 +46,12 @@ END
 $$;
 
 CREATE FUNCTION api.become_tenant(p_tenant bigint, p_credential bigint DEFAULT NULL) RETURNS bigint
-    LANGUAGE sql VOLATILE AS $$
-    SELECT set_config('authzd.credential_id', coalesce(p_credential::text, ''), true);
-    SELECT set_config('authzd.tenant_id', p_tenant::text, true)::bigint;
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM set_config('authzd.credential_id', coalesce(p_credential::text, ''), true);
+    PERFORM set_config('authzd.tenant_id', p_tenant::text, true);
+    RETURN p_tenant;
+END
 $$;
 
 -- A management request: the bearer token's SHA-256, the credential scopes that satisfy the
@@ -78,30 +88,38 @@ $$;
 -- A public endpoint (/vedauth, the token service): the tenant whose host name the request
 -- came to, else the tenant named 'default'.
 CREATE FUNCTION api.caller_by_host(p_host text) RETURNS bigint
-    LANGUAGE sql VOLATILE AS $$
-    SELECT api.become_tenant(coalesce(
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    RETURN api.become_tenant(coalesce(
         (SELECT h.tenant_id FROM tenant_hosts h WHERE h.host = lower(p_host)),
         (SELECT t.id FROM tenants t WHERE t.name = 'default')));
+END
 $$;
 
 -- The keys of p_a whose values differ in p_b (NULL when none): what an audit event shows.
 CREATE FUNCTION api.jsonb_diff(p_a jsonb, p_b jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(p_a) AS e
-    WHERE p_b -> e.key IS DISTINCT FROM e.value;
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN (SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(p_a) AS e
+            WHERE p_b -> e.key IS DISTINCT FROM e.value);
+END
 $$;
 
 -- Appends an audit event for the current caller.
 CREATE FUNCTION api.audit(p_action text, p_type text, p_object text, p_before jsonb, p_after jsonb)
-    RETURNS void LANGUAGE sql VOLATILE AS $$
+    RETURNS void LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
     INSERT INTO audit_events (tenant_id, credential_id, action, object_type, object_id, before, after)
     VALUES (api.current_tenant(), api.current_credential(), p_action, p_type, p_object, p_before, p_after);
+END
 $$;
 
 -- An update's event: only the fields that changed, before and after.
 CREATE FUNCTION api.audit_change(p_action text, p_type text, p_object text, p_old jsonb, p_new jsonb)
-    RETURNS void LANGUAGE sql VOLATILE AS $$
-    SELECT api.audit(p_action, p_type, p_object, api.jsonb_diff(p_old, p_new), api.jsonb_diff(p_new, p_old));
+    RETURNS void LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM api.audit(p_action, p_type, p_object, api.jsonb_diff(p_old, p_new), api.jsonb_diff(p_new, p_old));
+END
 $$;
 
 -- Timestamps leave the database as microseconds since the epoch; each dialect formats them.

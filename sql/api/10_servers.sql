@@ -16,17 +16,20 @@ JOIN LATERAL (SELECT * FROM server_configurations c WHERE c.server_id = s.id LIM
 -- The stored server as the audit trail shows it (call it after taking the row lock, so
 -- its snapshot is fresh).
 CREATE FUNCTION api.server_doc(p_id bigint) RETURNS jsonb
-    LANGUAGE sql STABLE AS $$
-    SELECT jsonb_build_object(
-        'name', s.name,
-        'description', s.description,
-        'resource_identifier', c.resource_identifier,
-        'access_token_expiration_minutes', c.access_token_lifetime_minutes,
-        'refresh_token_expiration_minutes', c.refresh_token_lifetime_minutes,
-        'audiences', coalesce((SELECT jsonb_agg(a.audience ORDER BY a.position)
-                               FROM server_audiences a WHERE a.server_id = s.id), '[]'))
-    FROM servers s JOIN server_configurations c ON c.server_id = s.id
-    WHERE s.id = p_id;
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT jsonb_build_object(
+            'name', s.name,
+            'description', s.description,
+            'resource_identifier', c.resource_identifier,
+            'access_token_expiration_minutes', c.access_token_lifetime_minutes,
+            'refresh_token_expiration_minutes', c.refresh_token_lifetime_minutes,
+            'audiences', coalesce((SELECT jsonb_agg(a.audience ORDER BY a.position)
+                                   FROM server_audiences a WHERE a.server_id = s.id), '[]'))
+        FROM servers s JOIN server_configurations c ON c.server_id = s.id
+        WHERE s.id = p_id
+    );
+END
 $$;
 
 -- Locks a server of the caller's tenant for writing; AZ404 if there is none.
@@ -41,20 +44,24 @@ END
 $$;
 
 CREATE FUNCTION api.server_set_audiences(p_id bigint, p_audiences jsonb) RETURNS void
-    LANGUAGE sql VOLATILE AS $$
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
     DELETE FROM server_audiences WHERE server_id = p_id;
     INSERT INTO server_audiences (server_id, audience, position)
     SELECT p_id, t.audience, t.ord - 1
     FROM jsonb_array_elements_text(p_audiences) WITH ORDINALITY AS t(audience, ord);
+END
 $$;
 
 CREATE FUNCTION api.server_set_grant_types(p_id bigint, p_grant_types jsonb) RETURNS void
-    LANGUAGE sql VOLATILE AS $$
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
     DELETE FROM server_grant_types WHERE server_id = p_id;
     INSERT INTO server_grant_types (server_id, grant_type_id, position)
     SELECT p_id, g.id, t.ord - 1
     FROM jsonb_array_elements_text(p_grant_types) WITH ORDINALITY AS t(name, ord)
     JOIN grant_types g ON g.name = t.name;
+END
 $$;
 
 CREATE FUNCTION api.server_create(p_doc jsonb) RETURNS bigint

@@ -72,25 +72,28 @@ END
 $$;
 
 CREATE FUNCTION api.azure_doc(p_id bigint) RETURNS jsonb
-    LANGUAGE sql STABLE AS $$
-    SELECT jsonb_build_object(
-        'displayName', s.name, 'description', s.description,
-        'clientRegistrationEndpoint', c.client_registration_endpoint,
-        'authorizationEndpoint', c.authorization_endpoint, 'tokenEndpoint', c.token_endpoint,
-        'clientId', c.client_id, 'defaultScope', c.default_scope, 'supportState', c.support_state,
-        'useInTestConsole', c.use_in_test_console, 'useInApiDocumentation', c.use_in_api_documentation,
-        'grantTypes', coalesce((SELECT jsonb_agg(g.name ORDER BY sg.position) FROM server_grant_types sg
-                                JOIN grant_types g ON g.id = sg.grant_type_id WHERE sg.server_id = s.id), '[]'),
-        'authorizationMethods', coalesce((SELECT jsonb_agg(m.method ORDER BY m.position)
-                                FROM server_authorization_methods m WHERE m.server_id = s.id), '[]'),
-        'clientAuthenticationMethod', coalesce((SELECT jsonb_agg(m.method ORDER BY m.position)
-                                FROM server_client_authentication_methods m WHERE m.server_id = s.id), '[]'),
-        'bearerTokenSendingMethods', coalesce((SELECT jsonb_agg(m.method ORDER BY m.position)
-                                FROM server_bearer_token_sending_methods m WHERE m.server_id = s.id), '[]'),
-        'tokenBodyParameters', coalesce((SELECT jsonb_agg(jsonb_build_object('name', p.name, 'value', p.value)
-                                ORDER BY p.position) FROM server_token_body_parameters p WHERE p.server_id = s.id), '[]'))
-    FROM servers s JOIN server_configurations c ON c.server_id = s.id
-    WHERE s.id = p_id;
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT jsonb_build_object(
+            'displayName', s.name, 'description', s.description,
+            'clientRegistrationEndpoint', c.client_registration_endpoint,
+            'authorizationEndpoint', c.authorization_endpoint, 'tokenEndpoint', c.token_endpoint,
+            'clientId', c.client_id, 'defaultScope', c.default_scope, 'supportState', c.support_state,
+            'useInTestConsole', c.use_in_test_console, 'useInApiDocumentation', c.use_in_api_documentation,
+            'grantTypes', coalesce((SELECT jsonb_agg(g.name ORDER BY sg.position) FROM server_grant_types sg
+                                    JOIN grant_types g ON g.id = sg.grant_type_id WHERE sg.server_id = s.id), '[]'),
+            'authorizationMethods', coalesce((SELECT jsonb_agg(m.method ORDER BY m.position)
+                                    FROM server_authorization_methods m WHERE m.server_id = s.id), '[]'),
+            'clientAuthenticationMethod', coalesce((SELECT jsonb_agg(m.method ORDER BY m.position)
+                                    FROM server_client_authentication_methods m WHERE m.server_id = s.id), '[]'),
+            'bearerTokenSendingMethods', coalesce((SELECT jsonb_agg(m.method ORDER BY m.position)
+                                    FROM server_bearer_token_sending_methods m WHERE m.server_id = s.id), '[]'),
+            'tokenBodyParameters', coalesce((SELECT jsonb_agg(jsonb_build_object('name', p.name, 'value', p.value)
+                                    ORDER BY p.position) FROM server_token_body_parameters p WHERE p.server_id = s.id), '[]'))
+        FROM servers s JOIN server_configurations c ON c.server_id = s.id
+        WHERE s.id = p_id
+    );
+END
 $$;
 
 -- Writes every property of server p_id from p_doc, replacing each list whole.
@@ -139,7 +142,8 @@ $$;
 -- Secrets: p_secrets maps a secret's name to {key_id, ciphertext (hex)} to set it, or to
 -- null to remove it; a name left out keeps what is stored.
 CREATE FUNCTION api.azure_write_secrets(p_id bigint, p_secrets jsonb) RETURNS void
-    LANGUAGE sql VOLATILE AS $$
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
     DELETE FROM server_secrets x USING jsonb_each(p_secrets) AS e
     WHERE x.server_id = p_id AND x.name = e.key AND jsonb_typeof(e.value) = 'null';
     INSERT INTO server_secrets AS x (server_id, name, key_id, ciphertext)
@@ -147,6 +151,7 @@ CREATE FUNCTION api.azure_write_secrets(p_id bigint, p_secrets jsonb) RETURNS vo
     FROM jsonb_each(p_secrets) AS e WHERE jsonb_typeof(e.value) = 'object'
     ON CONFLICT (server_id, name) DO UPDATE SET key_id = excluded.key_id,
         ciphertext = excluded.ciphertext, updated_at = now();
+END
 $$;
 
 -- CreateOrUpdate. p_expected: NULL (no If-Match: create or replace), -1 (If-Match: *, the

@@ -25,7 +25,10 @@ $$;
 -- Counts a failure (and audits it, with the tenant and credential when known).
 CREATE FUNCTION api.login_failed(p_kind text, p_subject text, p_tenant bigint, p_credential bigint,
                                  p_object_type text, p_object text) RETURNS integer
-    LANGUAGE sql VOLATILE AS $$
+    LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    v_failures integer;
+BEGIN
     INSERT INTO audit_events (tenant_id, credential_id, action, object_type, object_id)
     VALUES (p_tenant, p_credential, 'login.failed', p_object_type, left(p_object, 256));
     INSERT INTO login_failures AS f (kind, subject, failures, window_started_at)
@@ -34,12 +37,16 @@ CREATE FUNCTION api.login_failed(p_kind text, p_subject text, p_tenant bigint, p
         failures = CASE WHEN f.window_started_at > now() - interval '60 seconds' THEN f.failures + 1 ELSE 1 END,
         window_started_at = CASE WHEN f.window_started_at > now() - interval '60 seconds'
                                  THEN f.window_started_at ELSE now() END
-    RETURNING failures;
+    RETURNING f.failures INTO v_failures;
+    RETURN v_failures;
+END
 $$;
 
 CREATE FUNCTION api.login_succeeded(p_kind text, p_subject text) RETURNS void
-    LANGUAGE sql VOLATILE AS $$
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
     DELETE FROM login_failures WHERE kind = p_kind AND subject = left(p_subject, 512);
+END
 $$;
 
 -- A management credential's login. outcome: ok, denied (unknown, revoked or wrong secret:
@@ -127,9 +134,11 @@ CREATE FUNCTION api.identity_subject(p_username text) RETURNS text
     LANGUAGE sql STABLE RETURN api.current_tenant() || ':' || lower(p_username);
 
 CREATE FUNCTION api.vedauth_failed(p_username text) RETURNS integer
-    LANGUAGE sql VOLATILE AS $$
-    SELECT api.login_failed('identity', api.identity_subject(p_username), api.current_tenant(), NULL,
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    RETURN api.login_failed('identity', api.identity_subject(p_username), api.current_tenant(), NULL,
                             'identity', p_username);
+END
 $$;
 
 -- A password grant that passed: a grant with its access token and (renewable) refresh token.

@@ -110,9 +110,11 @@ $$;
 
 -- Deletes the keys of a ring that are past their retention.
 CREATE FUNCTION api.issuer_prune(p_issuer bigint) RETURNS void
-    LANGUAGE sql VOLATILE AS $$
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
     DELETE FROM signing_keys k WHERE k.issuer_id = p_issuer
         AND k.kid NOT IN (SELECT l.kid FROM api.issuer_keys(p_issuer) AS l);
+END
 $$;
 
 -- Adds a key to ring p_issuer. p_mode 'first': only into an empty ring, signing at once;
@@ -232,15 +234,19 @@ $$;
 -- A secret's last use, kept to the minute: writing it on every request would queue every
 -- request of one client behind a single row lock.
 CREATE FUNCTION api.token_secret_used(p_secret bigint) RETURNS void
-    LANGUAGE sql VOLATILE AS $$
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
     UPDATE application_secrets SET last_used_at = now()
     WHERE id = p_secret AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute');
+END
 $$;
 
 -- A client that failed to authenticate: counted toward its throttle, and audited.
 CREATE FUNCTION api.token_client_failed(p_tenant bigint, p_client text) RETURNS integer
-    LANGUAGE sql VOLATILE AS $$
-    SELECT api.login_failed('client', p_tenant::text || ':' || p_client, p_tenant, NULL, 'client', p_client);
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    RETURN api.login_failed('client', p_tenant::text || ':' || p_client, p_tenant, NULL, 'client', p_client);
+END
 $$;
 
 -- The sealed client secret of a server's own OAuth client, and the names it is bound to
@@ -304,19 +310,23 @@ $$;
 -- The revocation itself (also for a server's own client, once the worker has opened and
 -- compared its secret).
 CREATE FUNCTION api.token_revoke_record(p_issuer bigint, p_jti text, p_client text, p_expires timestamptz)
-    RETURNS void LANGUAGE sql VOLATILE AS $$
+    RETURNS void LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
     DELETE FROM token_revocations WHERE ctid = ANY (ARRAY(
         SELECT r.ctid FROM token_revocations r WHERE r.expires_at < now() LIMIT 100));
     -- no token lives longer than the longest lifetime: a later exp is not one of ours
     INSERT INTO token_revocations (issuer_id, jti, client_id, expires_at)
     SELECT p_issuer, p_jti, p_client, least(p_expires, now() + api.key_retention()) WHERE p_expires > now()
     ON CONFLICT DO NOTHING;
+END
 $$;
 
 -- A server's own client whose secret the worker found wrong: counted and audited.
 CREATE FUNCTION api.token_secret_failed(p_server bigint, p_client text) RETURNS integer
-    LANGUAGE sql VOLATILE AS $$
-    SELECT api.token_client_failed(s.tenant_id, p_client) FROM servers s WHERE s.id = p_server;
+    LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    RETURN (SELECT api.token_client_failed(s.tenant_id, p_client) FROM servers s WHERE s.id = p_server);
+END
 $$;
 
 -- What an issuer publishes (JWKS, metadata): found is false without such a server; keys
