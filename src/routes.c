@@ -79,6 +79,8 @@ const struct route routes_table[] = {
 	  &dialect_onelogin },
 	{ "native.secret.retire", HTTP_DELETE, NATIVE "/apps/:id/secrets/:secret_id", native_secret_retire,
 	  ACCESS_MANAGE, &dialect_onelogin },
+	{ "native.server.keys", HTTP_GET, NATIVE "/servers/:id/keys", native_server_keys, ACCESS_READ,
+	  &dialect_onelogin },
 
 	/* Azure API Management authorizationServers (api-version 2022-08-01) */
 	{ "azure.server.list", HTTP_GET, AZ_SERVER, azure_server_list, ACCESS_READ, &dialect_azure },

@@ -1,6 +1,7 @@
 /* The authzd-native management API (/api/authzd/v1) end to end: who the caller is, the
  * audit trail with its filters and pages, an application's secrets added, listed and
- * retired (the last one kept, the old one working until then), scopes and tenants. */
+ * retired (the last one kept, the old one working until then), a server's signing keys with
+ * their states and the next rotation, scopes and tenants. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,12 +208,57 @@ static void test_tenants(void)
 	free(call(other_auth, "GET", tc_fmt(N "/audit?actor=%s", manage_id), NULL, 200, "[]"));
 }
 
+/* A server's key ring: none before its first use, then the current and the next key with
+ * their states, times and the next rotation, exactly as the rows say; never key material.
+ * Read All may read it; another tenant's server does not exist. */
+static void test_server_keys(void)
+{
+	char *b = call(manage_auth, "POST", "/api/2/api_authorizations",
+		       "{\"name\":\"keys\",\"configuration\":{\"resource_identifier\":\"urn:keys\",\"audiences\":[\"k\"]}}",
+		       201, NULL);
+	long id = 0;
+	sscanf(b, "{\"id\":%ld", &id);
+	free(b);
+	CU_ASSERT_FATAL(id > 0);
+	const char *path = tc_fmt(N "/servers/%ld/keys", id);
+	free(call(read_auth, "GET", path, NULL, 200,
+		  tc_fmt("{\"server_id\":%ld,\"keys\":[],\"next_rotation_at\":null,\"rotation_days\":90}", id)));
+	/* the first JWKS request makes the ring: a current and a next key */
+	struct http_resp r;
+	tc_call(NULL, "GET", tc_fmt("/oauth2/%ld/v1/keys", id), NULL, NULL, NULL, &r);
+	CU_ASSERT_EQUAL(r.status, 200);
+	tc_resp_free(&r);
+	char sid[32];
+	snprintf(sid, sizeof(sid), "%ld", id);
+	const char *want = tc_sql_text(
+		"SELECT format('{\"server_id\":%s,\"keys\":[%s],\"next_rotation_at\":\"%s\",\"rotation_days\":90}', $1::text, "
+		"string_agg(format('{\"kid\":\"%s\",\"alg\":\"%s\",\"state\":\"%s\",\"published_at\":\"%s\","
+		"\"signs_from\":\"%s\"}', k.kid, k.alg, CASE WHEN k.signs_from > now() THEN 'next' ELSE 'current' END, "
+		ISO("k.published_at") ", " ISO("k.signs_from") "), ',' ORDER BY k.signs_from DESC), "
+		"max(" ISO("k.signs_from") ")) "
+		"FROM signing_keys k JOIN issuers i ON i.id = k.issuer_id WHERE i.server_id = $1::bigint", sid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+	char *expect = strdup(want);
+	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM signing_keys k JOIN issuers i ON i.id = k.issuer_id "
+				    "WHERE i.server_id = $1::bigint", sid, NULL, NULL), 2);
+	b = call(manage_auth, "GET", path, NULL, 200, expect);
+	CU_ASSERT_PTR_NULL(strstr(b, "\"d\""));          /* no private JWK member */
+	CU_ASSERT_PTR_NULL(strstr(b, "ciphertext"));
+	free(b);
+	free(expect);
+	free(call(other_auth, "GET", path, NULL, 404, NOT_FOUND));
+	free(call(manage_auth, "GET", N "/servers/999999999/keys", NULL, 404, NOT_FOUND));
+	free(call(manage_auth, "GET", N "/servers/x/keys", NULL, 404, NOT_FOUND));
+	free(call(manage_auth, "DELETE", path, NULL, 405, NULL));
+}
+
 void suite_http_native(void)
 {
 	static const struct test_case cases[] = {
 		{ "me: the caller's credential, scopes and tenant", test_me },
 		{ "secrets: listed, added once, retired, the last one kept", test_secrets },
 		{ "audit trail: exact rows, newest first, filters, pages", test_audit },
+		{ "server keys: states, times and the next rotation; no key material", test_server_keys },
 		{ "another tenant sees none of it", test_tenants },
 		{ NULL, NULL },
 	};

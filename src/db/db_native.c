@@ -1,8 +1,9 @@
 /* The authzd-native management API's statements (src/db/sql/caller_me.sql, audit_list.sql,
- * app_secret_*.sql): rows read by column name into plain structs. */
+ * app_secret_*.sql, server_keys.sql): rows read by column name into plain structs. */
 #include "db/db_native.h"
 
 #include "core/crypto.h"
+#include "db/db_fields.h"
 #include "db/db_internal.h"
 
 status_t db_native_me(struct db *db, arena_t *a, struct caller *caller, struct db_me *out)
@@ -44,31 +45,28 @@ status_t db_native_audit(struct db *db, arena_t *a, struct caller *caller, const
 }
 
 /* A NULL timestamp (never used, no expiry) reads as 0. */
-static int64_t us_or_zero(const struct db_rows *rows, int i, const char *col)
-{
-	return db_is_null(rows, i, col) ? 0 : db_int(rows, i, col);
-}
+static const struct db_field secret_fields[] = {
+	DB_FIELD(struct db_app_secret, id, "id", DB_F_INT64),
+	DB_FIELD(struct db_app_secret, created_us, "created_us", DB_F_INT64),
+	DB_FIELD(struct db_app_secret, expires_us, "expires_us", DB_F_INT64),
+	DB_FIELD(struct db_app_secret, last_used_us, "last_used_us", DB_F_INT64),
+};
 
 status_t db_native_secrets(struct db *db, arena_t *a, struct caller *caller, int64_t app_id,
 			   struct db_app_secret **out, size_t *n)
 {
 	struct db_rows rows;
+	static const struct db_app_secret none;
 	status_t st = db_call(db, a, caller, DB_STMT_APP_SECRET_LIST, &rows, "i", app_id);
 	if (st != ST_OK)
 		return st;
 	if (rows.n == 0)
 		return ST_NOT_FOUND;
-	*out = arena_alloc(a, (size_t)rows.n * sizeof(**out));
-	*n = 0;
-	for (int i = 0; i < rows.n; i++) {
-		if (db_is_null(&rows, i, "id"))
-			continue;       /* the application has no secret (a Venafi one) */
-		struct db_app_secret *s = &(*out)[(*n)++];
-		s->id = db_int(&rows, i, "id");
-		s->created_us = db_int(&rows, i, "created_us");
-		s->expires_us = us_or_zero(&rows, i, "expires_us");
-		s->last_used_us = us_or_zero(&rows, i, "last_used_us");
-	}
+	if ((st = db_fields_rows(a, &rows, secret_fields, DB_NFIELDS(secret_fields), &none, sizeof(none),
+				 (void **)out, n)) != ST_OK)
+		return st;
+	if (*n == 1 && (*out)[0].id == 0)
+		*n = 0;         /* the application has no secret (a Venafi one) */
 	return ST_OK;
 }
 
@@ -91,4 +89,30 @@ status_t db_native_secret_retire(struct db *db, arena_t *a, struct caller *calle
 				 int64_t secret_id)
 {
 	return db_call(db, a, caller, DB_STMT_APP_SECRET_RETIRE, NULL, "ii", app_id, secret_id);
+}
+
+static const struct db_field key_fields[] = {
+	DB_FIELD(struct db_server_key, kid, "kid", DB_F_TEXT),
+	DB_FIELD(struct db_server_key, alg, "alg", DB_F_TEXT),
+	DB_FIELD(struct db_server_key, state, "state", DB_F_TEXT),
+	DB_FIELD(struct db_server_key, published_us, "published_us", DB_F_INT64),
+	DB_FIELD(struct db_server_key, signs_from_us, "signs_from_us", DB_F_INT64),
+};
+
+status_t db_native_server_keys(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
+			       struct db_server_key **out, size_t *n)
+{
+	struct db_rows rows;
+	static const struct db_server_key none;
+	status_t st = db_call(db, a, caller, DB_STMT_SERVER_KEYS, &rows, "i", server_id);
+	if (st != ST_OK)
+		return st;
+	if (rows.n == 0)
+		return ST_NOT_FOUND;
+	if ((st = db_fields_rows(a, &rows, key_fields, DB_NFIELDS(key_fields), &none, sizeof(none), (void **)out,
+				 n)) != ST_OK)
+		return st;
+	if (*n == 1 && (*out)[0].kid == NULL)
+		*n = 0;         /* the ring is not made yet */
+	return ST_OK;
 }

@@ -1,6 +1,6 @@
 /* The authzd-native management API's reads and writes (/api/authzd/v1): who the caller is,
- * the tenant's audit trail, and an application's secrets (added and retired while the
- * others keep working). Every call runs as the caller, confined to its tenant. */
+ * the tenant's audit trail, an application's secrets (added and retired while the others
+ * keep working) and a server's signing keys with their states. Every call runs as the caller, confined to its tenant. */
 #ifndef AUTHZD_DB_NATIVE_H
 #define AUTHZD_DB_NATIVE_H
 
@@ -46,5 +46,14 @@ status_t db_native_secret_add(struct db *db, arena_t *a, struct caller *caller, 
 /* ST_NOT_FOUND: no such application or secret; ST_CONFLICT: it is the application's last. */
 status_t db_native_secret_retire(struct db *db, arena_t *a, struct caller *caller, int64_t app_id,
 				 int64_t secret_id);
+
+struct db_server_key {
+	const char *kid, *alg, *state;                          /* state: next, current, previous */
+	int64_t published_us, signs_from_us;
+};
+/* The keys of server_id's ring, newest first (none before the ring is made). ST_NOT_FOUND:
+ * no such server in the caller's tenant. */
+status_t db_native_server_keys(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
+			       struct db_server_key **out, size_t *n);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "core/crypto.h"
 #include "core/jsonx.h"
 #include "core/service.h"
@@ -131,5 +132,36 @@ status_t native_secret_retire(struct request *r)
 	if (st != ST_OK)
 		return st;
 	http_reply_empty(r, 204);
+	return ST_OK;
+}
+
+/* A server's key ring as the console shows it: every published key with its state, and when
+ * the next rotation happens: the next key's start, or (while the ring has no next key yet)
+ * the current key's start plus the rotation period. Public facts only: no key material. */
+status_t native_server_keys(struct request *r)
+{
+	struct db_server_key *keys;
+	size_t n;
+	int64_t server = onelogin_parse_id(r->params[0]);
+	status_t st = db_native_server_keys(r->svc->db, r->arena, &r->caller, server, &keys, &n);
+	if (st != ST_OK)
+		return st;
+	int64_t next_us = 0, current_us = 0;
+	json_t *arr = json_array();
+	for (size_t k = 0; k < n; k++) {
+		if (strcmp(keys[k].state, "next") == 0 && (next_us == 0 || keys[k].signs_from_us < next_us))
+			next_us = keys[k].signs_from_us;
+		if (strcmp(keys[k].state, "current") == 0)
+			current_us = keys[k].signs_from_us;
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:o,s:o}", "kid", keys[k].kid, "alg", keys[k].alg,
+						     "state", keys[k].state, "published_at",
+						     time_or_null(r->arena, keys[k].published_us), "signs_from",
+						     time_or_null(r->arena, keys[k].signs_from_us)));
+	}
+	if (next_us == 0 && current_us != 0)
+		next_us = current_us + (int64_t)r->svc->cfg->token_key_rotation_days * 86400 * 1000000;
+	http_reply_json(r, 200, json_pack("{s:I,s:o,s:o,s:i}", "server_id", (json_int_t)server, "keys", arr,
+					  "next_rotation_at", time_or_null(r->arena, next_us), "rotation_days",
+					  r->svc->cfg->token_key_rotation_days));
 	return ST_OK;
 }
