@@ -9,6 +9,9 @@ import { recentChanges } from "./audit.js";
 
 const PAGE = 20;
 const S = "/api/2/api_authorizations";
+// what each state of a ring's key means, in the words of the token service
+const KEY_STATES = { current: "current (signs now)", next: "next (published, signs from its start)",
+  previous: "previous (published until its tokens expire)" };
 
 export async function serversPage(params) {
   const show = view();
@@ -59,6 +62,8 @@ export async function serverPage(id) {
     api.publicGet(`/.well-known/oauth-authorization-server/oauth2/${id}`).catch(() => null),
     api.publicGet(`/oauth2/${id}/v1/keys`).catch(() => null),
   ]);
+  // after the JWKS request, which makes the ring on a server's first use
+  const ring = await api.call("GET", `/api/authzd/v1/servers/${id}/keys`).catch(() => null);
   document.title = `${s.name} · authzd console`;
 
   const scopeRows = scopes.map((sc) => h("tr", {},
@@ -142,8 +147,13 @@ export async function serverPage(id) {
     h("section", { "aria-labelledby": "tokens-h" }, h("h2", { id: "tokens-h" }, "Tokens"),
       dl([["Issuer", meta ? meta.issuer : issuer], ["Token endpoint", meta?.token_endpoint],
         ["JWKS", meta?.jwks_uri], ["Signing algorithms", (meta?.access_token_signing_alg_values_supported || []).join(", ")]]),
-      jwks ? table("Published signing keys", ["Key ID", "Algorithm", "Type"], jwks.keys.map((k) => h("tr", {},
-        h("td", {}, h("code", {}, k.kid)), h("td", {}, k.alg ?? "—"), h("td", {}, k.kty)))) : null),
+      ring ? dl([["Next key rotation", ring.next_rotation_at ? fmtTime(ring.next_rotation_at) : "—"],
+        ["Rotation period", `${ring.rotation_days} days`]]) : null,
+      ring ? table("Signing keys", ["Key ID", "Algorithm", "State", "Published", "Signs from"], ring.keys.map((k) =>
+        h("tr", {}, h("td", {}, h("code", {}, k.kid)), h("td", {}, k.alg),
+          h("td", {}, h("span", { class: `state state-${k.state}` }, KEY_STATES[k.state] ?? k.state)),
+          h("td", {}, fmtTime(k.published_at)), h("td", {}, fmtTime(k.signs_from))))) : null,
+      jwks ? h("p", { class: "hint" }, `The JWKS publishes ${jwks.keys.length} of them.`) : null),
     await recentChanges("server", String(id)));
 }
 

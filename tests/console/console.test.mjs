@@ -103,7 +103,17 @@ test("create a server: a 422 shown on its field, then audiences and scopes saved
   await page.locator("code", { hasText: `https://contacts-${run}.example/v2` }).waitFor();
   await page.getByText(`${base}/oauth2/${state.serverId}`, { exact: true }).waitFor();
   await page.getByText("client_credentials").waitFor();
-  assert.ok(await page.getByRole("table", { name: "Published signing keys" }).locator("tbody tr").count() >= 1);
+  // the ring: the current and the next key with their states, and the next rotation (the
+  // next key's start), as the native API says
+  const ring = await mgmt("GET", `/api/authzd/v1/servers/${state.serverId}/keys`, undefined, 200);
+  assert.deepEqual(ring.keys.map((k) => k.state), ["next", "current"]);
+  const keys = page.getByRole("table", { name: "Signing keys" });
+  await keys.getByText("current (signs now)").waitFor();
+  assert.equal(await keys.locator("tbody tr").count(), 2);
+  for (const k of ring.keys) await keys.locator("code", { hasText: k.kid }).waitFor();
+  const at = ring.next_rotation_at.replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  assert.equal(ring.next_rotation_at, ring.keys[0].signs_from);
+  await page.getByText(at, { exact: true }).first().waitFor();
 });
 
 test("the servers list searches and pages", async () => {
