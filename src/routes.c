@@ -81,6 +81,8 @@ const struct route routes_table[] = {
 	  ACCESS_MANAGE, &dialect_onelogin },
 	{ "native.server.keys", HTTP_GET, NATIVE "/servers/:id/keys", native_server_keys, ACCESS_READ,
 	  &dialect_onelogin },
+	{ "native.token.preview", HTTP_POST, NATIVE "/servers/:id/token-preview", native_token_preview, ACCESS_READ,
+	  &dialect_onelogin },
 
 	/* Azure API Management authorizationServers (api-version 2022-08-01) */
 	{ "azure.server.list", HTTP_GET, AZ_SERVER, azure_server_list, ACCESS_READ, &dialect_azure },

@@ -1,10 +1,14 @@
 /* The authzd-native management API (/api/authzd/v1) end to end: who the caller is, the
  * audit trail with its filters and pages, an application's secrets added, listed and
  * retired (the last one kept, the old one working until then), a server's signing keys with
- * their states and the next rotation, scopes and tenants. */
+ * their states and the next rotation, the token preview beside the token the endpoint
+ * really issues, scopes and tenants. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/crypto.h"
 
 #include "http_client.h"
 #include "suites.h"
@@ -33,6 +37,8 @@ static int bearer(const char *tenant, const char *scope, char id[33], char auth[
 static int init(void)
 {
 	char other_id[33];
+	if (tests_arena_init() != 0)
+		return -1;
 	return bearer("tenant-n", "Manage All", manage_id, manage_auth) == 0 &&
 	       bearer("tenant-n", "Read All", read_id, read_auth) == 0 &&
 	       bearer("tenant-n2", "Manage All", other_id, other_auth) == 0 ? 0 : -1;
@@ -252,6 +258,161 @@ static void test_server_keys(void)
 	free(call(manage_auth, "DELETE", path, NULL, 405, NULL));
 }
 
+/* POST body to the preview of server id as auth: its JSON (a new reference). */
+static json_t *preview(const char *auth, long id, const char *body)
+{
+	char *b = call(auth, "POST", tc_fmt(N "/servers/%ld/token-preview", id), body, 200, NULL);
+	json_t *j = json_loads(b, 0, NULL);
+	free(b);
+	CU_ASSERT_PTR_NOT_NULL(j);
+	return j;
+}
+
+static void expect_refusal(long id, const char *body, const char *want)
+{
+	json_t *j = preview(read_auth, id, body), *w = json_loads(want, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+	if (!json_equal(j, w)) {
+		char *got = json_dumps(j, JSON_SORT_KEYS);
+		fprintf(stderr, "\n    preview %s -> %s", body, got);
+		free(got);
+	}
+	CU_ASSERT(json_equal(j, w));
+	json_decref(j);
+	json_decref(w);
+}
+
+/* The token preview says what the token endpoint does: the claims of a token it would issue
+ * are those of one it really issues (iat, exp and jti apart), signed by the current key, and
+ * each refusal is the endpoint's error. It writes nothing: no audit event, no secret's last
+ * use, no count of issued tokens. */
+static void test_token_preview(void)
+{
+	char *b = call(manage_auth, "POST", "/api/2/api_authorizations",
+		       "{\"name\":\"preview\",\"configuration\":{\"resource_identifier\":\"urn:preview\","
+		       "\"audiences\":[\"https://p1.example\",\"https://p2.example\"],\"access_token_expiration_minutes\":7}}",
+		       201, NULL);
+	long id = 0, s1 = 0, app = 0;
+	sscanf(b, "{\"id\":%ld", &id);
+	free(b);
+	CU_ASSERT_FATAL(id > 0);
+	b = call(manage_auth, "POST", tc_fmt("/api/2/api_authorizations/%ld/scopes", id),
+		 "{\"value\":\"p:read\",\"description\":\"r\"}", 200, NULL);
+	sscanf(b, "{\"id\":%ld", &s1);
+	free(b);
+	free(call(manage_auth, "POST", tc_fmt("/api/2/api_authorizations/%ld/scopes", id),
+		  "{\"value\":\"p:write\",\"description\":\"w\"}", 200, NULL));
+	b = call(manage_auth, "POST", "/api/2/apps", "{\"name\":\"Preview\"}", 201, NULL);
+	json_t *a = json_loads(b, 0, NULL);
+	free(b);
+	app = (long)json_integer_value(json_object_get(a, "id"));
+	char client[128], secret[128];
+	snprintf(client, sizeof(client), "%s", json_string_value(json_object_get(json_object_get(a, "sso"), "client_id")));
+	snprintf(secret, sizeof(secret), "%s",
+		 json_string_value(json_object_get(json_object_get(a, "sso"), "client_secret")));
+	json_decref(a);
+	tc_remember_secret(secret);
+	b = call(manage_auth, "POST", "/api/2/apps", "{\"name\":\"Unlinked\"}", 201, NULL);
+	a = json_loads(b, 0, NULL);
+	free(b);
+	char unlinked[128];
+	snprintf(unlinked, sizeof(unlinked), "%s",
+		 json_string_value(json_object_get(json_object_get(a, "sso"), "client_id")));
+	json_decref(a);
+
+	/* not linked yet, then linked with p:read only */
+	expect_refusal(id, tc_fmt("{\"client_id\":\"%s\"}", client),
+		       "{\"issued\":false,\"status\":400,\"error\":\"unauthorized_client\","
+		       "\"error_description\":\"the client is not linked to this authorization server\"}");
+	free(call(manage_auth, "POST", tc_fmt("/api/2/api_authorizations/%ld/clients", id),
+		  tc_fmt("{\"app_id\":%ld,\"scopes\":[%ld]}", app, s1), 201, NULL));
+
+	/* a real token first (it also makes the ring), then the preview beside it */
+	char pair[300], basic[500];
+	snprintf(pair, sizeof(pair), "%s:%s", client, secret);
+	snprintf(basic, sizeof(basic), "Authorization: Basic %s",
+		 crypto_base64_encode(tests_arena, pair, strlen(pair), BASE64_STD));
+	struct http_resp r;
+	tc_call(NULL, "POST", tc_fmt("/oauth2/%ld/v1/token", id), "application/x-www-form-urlencoded",
+		"grant_type=client_credentials", basic, &r);
+	CU_ASSERT_EQUAL_FATAL(r.status, 200);
+	json_t *tok = json_loads(r.body, 0, NULL);
+	tc_resp_free(&r);
+	const char *jwt = json_string_value(json_object_get(tok, "access_token"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(jwt);
+	tc_remember_secret(jwt);
+	const char *dot1 = strchr(jwt, '.'), *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dot2);
+	size_t hl, pl;
+	unsigned char *hdr = crypto_base64_decode(tests_arena, jwt, (size_t)(dot1 - jwt), BASE64_URL, &hl);
+	unsigned char *pay = crypto_base64_decode(tests_arena, dot1 + 1, (size_t)(dot2 - dot1 - 1), BASE64_URL, &pl);
+	json_t *real_h = json_loads((const char *)hdr, 0, NULL), *real_c = json_loads((const char *)pay, 0, NULL);
+	json_decref(tok);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(real_c);
+
+	char sid[32];
+	snprintf(sid, sizeof(sid), "%ld", id);
+	long audits = tc_sql_long("SELECT count(*) FROM audit_events", NULL, NULL, NULL);
+	long failures = tc_sql_long("SELECT coalesce(sum(failures), 0) FROM login_failures", NULL, NULL, NULL);
+	const char *used = tc_sql_text("SELECT coalesce(max(last_used_at)::text, '-') FROM application_secrets", NULL);
+	char used0[64];
+	snprintf(used0, sizeof(used0), "%s", used ? used : "");
+	json_t *p = preview(read_auth, id, tc_fmt("{\"client_id\":\"%s\"}", client));
+	CU_ASSERT(json_is_true(json_object_get(p, "issued")));
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(p, "expires_in")), 7 * 60);
+	json_t *ph = json_object_get(p, "header"), *pc = json_object_get(p, "claims");
+	CU_ASSERT(json_equal(ph, real_h));           /* alg, typ at+jwt, the current kid */
+	json_int_t iat = json_integer_value(json_object_get(pc, "iat"));
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(pc, "exp")) - iat, 7 * 60);
+	CU_ASSERT(json_is_string(json_object_get(pc, "jti")));
+	const char *vary[] = { "iat", "exp", "jti" };
+	for (size_t i = 0; i < 3; i++) {
+		json_object_del(pc, vary[i]);
+		json_object_del(real_c, vary[i]);
+	}
+	if (!json_equal(pc, real_c)) {
+		char *x = json_dumps(pc, JSON_SORT_KEYS), *y = json_dumps(real_c, JSON_SORT_KEYS);
+		fprintf(stderr, "\n    preview %s, token %s", x, y);
+		free(x);
+		free(y);
+	}
+	CU_ASSERT(json_equal(pc, real_c));           /* iss, sub, aud, client_id, scope */
+	ASSERT_STR(json_string_value(json_object_get(pc, "scope")), "p:read");
+	CU_ASSERT_EQUAL(json_array_size(json_object_get(pc, "aud")), 2);
+	json_decref(p);
+	json_decref(real_h);
+	json_decref(real_c);
+
+	/* a resource picks the audience, as at the endpoint */
+	p = preview(manage_auth, id, tc_fmt("{\"client_id\":\"%s\",\"resource\":\"https://p2.example\"}", client));
+	ASSERT_STR(json_string_value(json_object_get(json_object_get(p, "claims"), "aud")), "https://p2.example");
+	json_decref(p);
+	/* each refusal is the endpoint's error */
+	expect_refusal(id, tc_fmt("{\"client_id\":\"%s\",\"scope\":\"p:write\"}", client),
+		       "{\"issued\":false,\"status\":400,\"error\":\"invalid_scope\","
+		       "\"error_description\":\"scope p:write is not granted to this client\"}");
+	expect_refusal(id, tc_fmt("{\"client_id\":\"%s\",\"resource\":\"urn:other\"}", client),
+		       "{\"issued\":false,\"status\":400,\"error\":\"invalid_target\","
+		       "\"error_description\":\"resource is not this authorization server's\"}");
+	expect_refusal(id, "{\"client_id\":\"nobody\"}",
+		       "{\"issued\":false,\"status\":401,\"error\":\"invalid_client\","
+		       "\"error_description\":\"client authentication failed\"}");
+	expect_refusal(id, tc_fmt("{\"client_id\":\"%s\"}", unlinked),
+		       "{\"issued\":false,\"status\":400,\"error\":\"unauthorized_client\","
+		       "\"error_description\":\"the client is not linked to this authorization server\"}");
+	/* nothing written by the previews */
+	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM audit_events", NULL, NULL, NULL), audits);
+	used = tc_sql_text("SELECT coalesce(max(last_used_at)::text, '-') FROM application_secrets", NULL);
+	ASSERT_STR(used ? used : "", used0);
+	CU_ASSERT_EQUAL(tc_sql_long("SELECT coalesce(sum(failures), 0) FROM login_failures", NULL, NULL, NULL), failures);
+	/* bad input in OneLogin's words; another tenant's server does not exist */
+	free(call(manage_auth, "POST", tc_fmt(N "/servers/%ld/token-preview", id), "{}", 400, NULL));
+	free(call(manage_auth, "POST", tc_fmt(N "/servers/%ld/token-preview", id), "{\"client_id\":7}", 400, NULL));
+	free(call(other_auth, "POST", tc_fmt(N "/servers/%ld/token-preview", id),
+		  tc_fmt("{\"client_id\":\"%s\"}", client), 404, NOT_FOUND));
+	free(call(manage_auth, "GET", tc_fmt(N "/servers/%ld/token-preview", id), NULL, 405, NULL));
+}
+
 void suite_http_native(void)
 {
 	static const struct test_case cases[] = {
@@ -259,8 +420,10 @@ void suite_http_native(void)
 		{ "secrets: listed, added once, retired, the last one kept", test_secrets },
 		{ "audit trail: exact rows, newest first, filters, pages", test_audit },
 		{ "server keys: states, times and the next rotation; no key material", test_server_keys },
+		{ "token preview: the claims a real token has, or the endpoint's error; nothing written",
+		  test_token_preview },
 		{ "another tenant sees none of it", test_tenants },
 		{ NULL, NULL },
 	};
-	tests_add_suite("authzd-native API (http)", init, NULL, cases);
+	tests_add_suite("authzd-native API (http)", init, tests_arena_cleanup, cases);
 }

@@ -83,6 +83,32 @@ status_t db_token_request(struct db *db, arena_t *a, int64_t server_id, const ch
 	return ST_OK;
 }
 
+status_t db_token_preview(struct db *db, arena_t *a, struct caller *caller, int64_t server_id, const char *client_id,
+			  struct token_grant *out, const char **current_alg)
+{
+	struct db_rows rows;
+	memset(out, 0, sizeof(*out));
+	*current_alg = NULL;
+	status_t st = db_call(db, a, caller, DB_STMT_TOKEN_PREVIEW, &rows, "it", server_id, client_id);
+	if (st != ST_OK)
+		return st;
+	if (rows.n == 0)
+		return ST_NOT_FOUND;
+	if (outcome_of(&rows, &out->outcome) != 0 ||
+	    db_fields_read(a, &rows, 0, grant_fields, DB_NFIELDS(grant_fields), out) != 0)
+		return ST_INTERNAL;
+	*current_alg = db_text(&rows, 0, "current_alg");
+	if (out->outcome != TOKEN_OK && out->outcome != TOKEN_CHECK_SECRET)
+		return ST_OK;
+	out->refusal = db_is_null(&rows, 0, "refusal") ? TOKEN_GRANTED : TOKEN_NO_GRANT;
+	out->scopes_set = !db_is_null(&rows, 0, "scopes");
+	if (db_json_strings(a, db_json(a, &rows, 0, "audiences"), &out->audiences.items, &out->audiences.n) != 0 ||
+	    (out->scopes_set &&
+	     db_json_strings(a, db_json(a, &rows, 0, "scopes"), &out->scopes.items, &out->scopes.n) != 0))
+		return ST_INTERNAL;
+	return ST_OK;
+}
+
 status_t db_token_client_failed(struct db *db, arena_t *a, int64_t tenant_id, const char *client_id)
 {
 	return db_call(db, a, NULL, DB_STMT_TOKEN_CLIENT_FAILED, NULL, "it", tenant_id, client_id);

@@ -54,6 +54,12 @@ struct token_grant {
 
 status_t db_token_request(struct db *db, arena_t *a, int64_t server_id, const char *host, const char *resource,
 			  const char *client_id, const unsigned char hash[CRYPTO_SHA256_LEN], struct token_grant *out);
+/* What the token statement would say for client_id at server server_id of the caller's
+ * tenant, had the client authenticated (the console's token preview): out as
+ * db_token_request fills it, *current_alg the algorithm of the key that would sign (NULL
+ * before the ring is made). Nothing is written. ST_NOT_FOUND: no such server. */
+status_t db_token_preview(struct db *db, arena_t *a, struct caller *caller, int64_t server_id, const char *client_id,
+			  struct token_grant *out, const char **current_alg);
 /* The server's own client sent a wrong secret: counted toward its throttle. */
 status_t db_token_secret_failed(struct db *db, arena_t *a, int64_t server_id, const char *client_id);
 /* A client of tenant_id failed to authenticate at the token endpoint (TOKEN_INVALID_CLIENT

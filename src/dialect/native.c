@@ -12,6 +12,7 @@
 #include "core/service.h"
 #include "core/timefmt.h"
 #include "db/db_native.h"
+#include "dialect/oauth.h"
 #include "dialect/onelogin.h"
 
 #define NATIVE_AUDIT_DEFAULT 50
@@ -163,5 +164,31 @@ status_t native_server_keys(struct request *r)
 	http_reply_json(r, 200, json_pack("{s:I,s:o,s:o,s:i}", "server_id", (json_int_t)server, "keys", arr,
 					  "next_rotation_at", time_or_null(r->arena, next_us), "rotation_days",
 					  r->svc->cfg->token_key_rotation_days));
+	return ST_OK;
+}
+
+/* The token a client would get (Okta's token preview): {client_id, scope?, resource?} in;
+ * the header and claims of the token the server would sign, or the error its token
+ * endpoint would answer, out. A read: nothing is signed, stored or counted. */
+status_t native_token_preview(struct request *r)
+{
+	json_t *body;
+	const char *client_id = NULL, *scope = NULL, *resource = NULL;
+	status_t st;
+	if ((st = onelogin_object_body(r, &body)) != ST_OK ||
+	    (st = onelogin_field_string(r, body, "client_id", 1, &client_id)) != ST_OK ||
+	    (st = onelogin_field_string(r, body, "scope", 0, &scope)) != ST_OK ||
+	    (st = onelogin_field_string(r, body, "resource", 0, &resource)) != ST_OK)
+		return st;
+	struct oauth_preview p;
+	if ((st = oauth_token_preview(r, onelogin_parse_id(r->params[0]), client_id, scope, resource, &p)) != ST_OK)
+		return st;
+	http_reply_header(r, "Cache-Control", "no-store");
+	if (p.issued)
+		http_reply_json(r, 200, json_pack("{s:b,s:O,s:O,s:I}", "issued", 1, "header", p.header, "claims",
+						  p.claims, "expires_in", (json_int_t)p.expires_in));
+	else
+		http_reply_json(r, 200, json_pack("{s:b,s:i,s:s,s:s?}", "issued", 0, "status", p.http_status, "error",
+						  p.error, "error_description", p.description));
 	return ST_OK;
 }

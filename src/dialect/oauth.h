@@ -14,6 +14,21 @@
 /* Routes, each for both kinds of issuer: /oauth2/:id/... (the path names the server) and
  * OneLogin's /oidc/2/... (no path parameter: the host's tenant). */
 status_t oauth_token(struct request *r);
+
+/* The console's token preview: what POST /oauth2/{server_id}/v1/token would answer client_id
+ * of the caller's tenant (as if it had authenticated) for scope and resource (either NULL).
+ * ST_OK with out filled: the header and claims of the token it would sign (issued), or the
+ * OAuth error it would give (http_status, error, description). Nothing is signed, written
+ * or counted. ST_NOT_FOUND: no such server in the caller's tenant. */
+struct oauth_preview {
+	int issued;
+	json_t *header, *claims;            /* arena owned */
+	int64_t expires_in;
+	int http_status;
+	const char *error, *description;
+};
+status_t oauth_token_preview(struct request *r, int64_t server_id, const char *client_id, const char *scope,
+			     const char *resource, struct oauth_preview *out);
 status_t oauth_keys(struct request *r);
 status_t oauth_introspect(struct request *r);
 status_t oauth_revoke(struct request *r);

@@ -179,6 +179,28 @@ static const char *new_jti(struct request *r, const struct oauth_issuer *is, int
 	return is->server_id != 0 ? id : arena_sprintf(r->arena, "%s.%lld", id, (long long)server_id);
 }
 
+/* The claims of the token grant g gives client_id: the scope asked for (NULL: all that is
+ * granted) and the resources, checked against what g allows. ST_OK with *claims (a new
+ * reference), *scope and *lifetime (seconds); otherwise the OAuth error is set on r. */
+static status_t token_claims(struct request *r, const struct oauth_issuer *is, const struct token_grant *g,
+			     const char *client_id, const char *asked, const char *const *resources, size_t nres,
+			     json_t **claims, const char **scope, int64_t *lifetime)
+{
+	json_t *aud = NULL;
+	status_t st;
+	const char *issuer = oauth_issuer_url(r, is, g->tenant_host);
+	if ((st = grant_scope(r, asked, g, scope)) != ST_OK || (st = audience(r, resources, nres, g, issuer, &aud)) != ST_OK)
+		return st;
+	int64_t now = (int64_t)time(NULL);
+	*lifetime = (int64_t)g->ttl_minutes * 60;
+	*claims = json_pack("{s:s, s:s, s:o, s:I, s:I, s:s, s:s, s:s}", "iss", issuer, "sub", client_id, "aud", aud,
+			    "exp", (json_int_t)(now + *lifetime), "iat", (json_int_t)now, "jti",
+			    new_jti(r, is, g->server_id), "client_id", client_id, "scope", *scope);
+	if (is->tenant)
+		json_object_set_new(*claims, "azp", json_string(client_id));
+	return ST_OK;
+}
+
 status_t oauth_token(struct request *r)
 {
 	struct oauth_issuer is;
@@ -187,7 +209,6 @@ status_t oauth_token(struct request *r)
 	struct token_grant g;
 	const jose_key *signer;
 	const char *scope = NULL;
-	json_t *aud = NULL;
 	status_t st;
 	oauth_issuer_of(r, &is);
 	if ((st = oauth_form_read(r, &f)) != ST_OK)
@@ -207,6 +228,8 @@ status_t oauth_token(struct request *r)
 		return oauth_client_outcome(r, TOKEN_NO_SERVER, 0, &c, NULL, NULL, 0);
 	const char *lookup_resource = is.tenant ? resource : NULL;
 	const struct token_grant *kept = oauth_grant_find(r->svc->cfg, &is, lookup_resource, &c);
+	json_t *claims = NULL;
+	int64_t lifetime;
 	if (kept != NULL)
 		g = *kept;
 	else if ((st = db_token_request(r->svc->db, r->arena, is.server_id, is.host, is.tenant ? resource : NULL, c.id,
@@ -220,24 +243,16 @@ status_t oauth_token(struct request *r)
 	/* a grant whose ring is ready (a current and a next key) is one to remember */
 	if (kept == NULL && g.outcome == TOKEN_OK && g.current_kid != NULL && g.next_kid != NULL)
 		oauth_grant_keep(r->svc->cfg, &is, lookup_resource, &c, &g);
-	const char *issuer = oauth_issuer_url(r, &is, g.tenant_host);
-	if ((st = grant_scope(r, oauth_form_get(&f, "scope"), &g, &scope)) != ST_OK ||
-	    (st = audience(r, resources, nres, &g, issuer, &aud)) != ST_OK)
+	if ((st = token_claims(r, &is, &g, c.id, oauth_form_get(&f, "scope"), resources, nres, &claims, &scope,
+				&lifetime)) != ST_OK)
 		return st;
-	jsonx_arena_own(r->arena, aud);
+	jsonx_arena_own(r->arena, claims);
 	if ((st = oauth_ring_ready(r->svc->db, r->arena, r->svc->cfg, is.server_id, is.host, &g.issuer_id,
 				   g.issuer_alg, g.current_kid, g.next_kid, &signer)) != ST_OK)
 		return st;
 
-	int64_t now = (int64_t)time(NULL), lifetime = (int64_t)g.ttl_minutes * 60;
-	json_t *claims = json_pack("{s:s, s:s, s:O, s:I, s:I, s:s, s:s, s:s}", "iss", issuer, "sub", c.id, "aud", aud,
-				   "exp", (json_int_t)(now + lifetime), "iat", (json_int_t)now, "jti",
-				   new_jti(r, &is, g.server_id), "client_id", c.id, "scope", scope);
-	if (is.tenant)
-		json_object_set_new(claims, "azp", json_string(c.id));
 	size_t len;
 	const char *payload = jsonx_dump(r->arena, claims, &len);
-	json_decref(claims);
 	const char *jwt = jose_sign(r->arena, signer, "at+jwt", payload, len);
 	if (jwt == NULL) {
 		log_error("oauth: signing failed for ring %lld", (long long)g.issuer_id);
@@ -248,5 +263,47 @@ status_t oauth_token(struct request *r)
 	db_token_count_issued(r->svc->db, r->arena, g.server_id, jose_alg_name(jose_key_alg(signer)));
 	oauth_reply_no_store(r, json_pack("{s:s, s:s, s:I, s:s}", "access_token", jwt, "token_type", "Bearer",
 					  "expires_in", (json_int_t)lifetime, "scope", scope));
+	return ST_OK;
+}
+
+status_t oauth_token_preview(struct request *r, int64_t server_id, const char *client_id, const char *scope,
+			     const char *resource, struct oauth_preview *out)
+{
+	struct token_grant g;
+	const char *alg, *granted = NULL;
+	json_t *claims = NULL;
+	int64_t lifetime = 0;
+	memset(out, 0, sizeof(*out));
+	status_t st = db_token_preview(r->svc->db, r->arena, &r->caller, server_id, client_id, &g, &alg);
+	if (st != ST_OK)
+		return st;
+	struct oauth_issuer is = { 0, server_id, NULL };
+	struct oauth_client c = { .id = client_id };
+	const char *resources[1] = { resource };
+	/* as if the client had authenticated: an unknown client is the endpoint's answer to a
+	 * wrong secret, and the own client's secret is not asked for */
+	if (g.outcome == TOKEN_INVALID_CLIENT)
+		st = oauth_error(r, ST_UNAUTHORIZED, "invalid_client", "client authentication failed");
+	else if ((st = oauth_client_outcome(r, g.outcome == TOKEN_CHECK_SECRET ? TOKEN_OK : g.outcome, 0, &c, NULL,
+					    NULL, server_id)) == ST_OK &&
+		 (st = refused(r, g.refusal)) == ST_OK)
+		st = token_claims(r, &is, &g, client_id, scope, resources, resource != NULL ? 1 : 0, &claims, &granted,
+				  &lifetime);
+	if (st != ST_OK) {
+		if (r->err.field == NULL)
+			return st;              /* no answer of the endpoint's: a real error */
+		out->http_status = status_http_code(st);
+		out->error = r->err.field;
+		out->description = r->err.message;
+		memset(&r->err, 0, sizeof(r->err));
+		return ST_OK;
+	}
+	jsonx_arena_own(r->arena, claims);
+	out->issued = 1;
+	out->claims = claims;
+	out->header = json_pack("{s:s?, s:s, s:s?}", "alg", alg != NULL ? alg : g.issuer_alg, "typ", "at+jwt", "kid",
+				g.current_kid);
+	jsonx_arena_own(r->arena, out->header);
+	out->expires_in = lifetime;
 	return ST_OK;
 }
