@@ -118,6 +118,8 @@ export async function serverPage(id) {
     });
   }
 
+  const preview = previewForm(id, s, apps, clients);
+
   const del = manage ? deleteControl(`server ${s.name}`, async () => {
     await api.call("DELETE", `${S}/${id}`);
     announce("Server deleted");
@@ -154,7 +156,45 @@ export async function serverPage(id) {
           h("td", {}, h("span", { class: `state state-${k.state}` }, KEY_STATES[k.state] ?? k.state)),
           h("td", {}, fmtTime(k.published_at)), h("td", {}, fmtTime(k.signs_from))))) : null,
       jwks ? h("p", { class: "hint" }, `The JWKS publishes ${jwks.keys.length} of them.`) : null),
+    preview,
     await recentChanges("server", String(id)));
+}
+
+// The token preview: pick a client, scopes and a resource; see the token this server would
+// issue, decoded, or the error its token endpoint would answer (POST .../token-preview, a
+// read: nothing is signed or stored). Linked clients come first.
+function previewForm(id, s, apps, clients) {
+  const linked = new Set(clients.map((c) => c.app_id));
+  const ordered = [...apps].sort((a, b) => Number(linked.has(b.id)) - Number(linked.has(a.id)));
+  const out = h("div", { class: "preview-out", "aria-live": "polite" });
+  const resources = [s.configuration.resource_identifier, ...s.configuration.audiences].filter(Boolean);
+  const form = h("form", { class: "inline-form", "aria-label": "Token preview" },
+    h("div", { class: "field" }, h("label", { for: "preview-client" }, "Client"),
+      h("select", { id: "preview-client", name: "client_id" }, ordered.map((a) =>
+        h("option", { value: a.sso.client_id }, linked.has(a.id) ? a.name : `${a.name} (not linked)`)))),
+    field({ label: "Scopes (space separated; empty: all it is granted)", name: "scope" }),
+    h("div", { class: "field" }, h("label", { for: "preview-resource" }, "Resource"),
+      h("select", { id: "preview-resource", name: "resource" }, h("option", { value: "" }, "(none: every audience)"),
+        [...new Set(resources)].map((r) => h("option", { value: r }, r)))),
+    h("button", { type: "submit" }, "Preview token"));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = { client_id: form.elements.client_id.value };
+    if (form.elements.scope.value.trim()) body.scope = form.elements.scope.value.trim();
+    if (form.elements.resource.value) body.resource = form.elements.resource.value;
+    try {
+      const p = await api.call("POST", `/api/authzd/v1/servers/${id}/token-preview`, { body });
+      out.replaceChildren(...(p.issued
+        ? [h("h3", {}, `Would issue a token for ${p.expires_in} seconds`),
+           h("p", { class: "hint" }, "Header"), h("pre", { class: "json", "aria-label": "Token header" }, JSON.stringify(p.header, null, 2)),
+           h("p", { class: "hint" }, "Claims (iat, exp and jti are new for each token)"),
+           h("pre", { class: "json", "aria-label": "Token claims" }, JSON.stringify(p.claims, null, 2))]
+        : [h("h3", {}, `Would refuse: ${p.status} ${p.error}`), h("p", { class: "preview-error" }, p.error_description || "")]));
+      announce(p.issued ? "Token preview ready" : `The server would refuse: ${p.error}`);
+    } catch (e) { formError(form, e.message); }
+  });
+  return h("section", { "aria-labelledby": "preview-h" }, h("h2", { id: "preview-h" }, "Token preview"),
+    apps.length ? form : h("p", {}, "No client applications yet."), out);
 }
 
 // A delete button that asks once more in the page (no window.confirm: it is not styled

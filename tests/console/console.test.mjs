@@ -184,6 +184,37 @@ test("link the app to the server with a scope", async () => {
   await shot(page, "06-server");
 });
 
+test("token preview: the token the server would issue, decoded, or its error", async () => {
+  const form = page.getByRole("form", { name: "Token preview" });
+  await form.getByLabel("Client").selectOption({ label: state.appName });
+  await form.getByRole("button", { name: "Preview token" }).click();
+  await page.getByRole("heading", { name: "Would issue a token for 600 seconds" }).waitFor();
+  const claims = JSON.parse(await page.getByLabel("Token claims").textContent());
+  assert.equal(claims.iss, `${base}/oauth2/${state.serverId}`);
+  assert.equal(claims.sub, state.clientId);
+  assert.equal(claims.scope, "contacts:read");
+  assert.deepEqual(claims.aud, [`https://contacts-${run}.example`, `https://contacts-${run}.example/v2`]);
+  const header = JSON.parse(await page.getByLabel("Token header").textContent());
+  const ring = await mgmt("GET", `/api/authzd/v1/servers/${state.serverId}/keys`, undefined, 200);
+  assert.equal(header.kid, ring.keys.find((k) => k.state === "current").kid);
+  assert.equal(header.typ, "at+jwt");
+  await checkA11y(page, "token preview");
+  await shot(page, "06b-token-preview");
+  // a scope the link does not grant: the endpoint's error, in words
+  await form.getByLabel("Scopes").fill("contacts:write");
+  await form.getByRole("button", { name: "Preview token" }).click();
+  await page.getByRole("heading", { name: "Would refuse: 400 invalid_scope" }).waitFor();
+  await page.getByText("scope contacts:write is not granted to this client").waitFor();
+  // one audience picked by its resource
+  await form.getByLabel("Scopes").fill("");
+  await form.getByLabel("Resource").selectOption(`https://contacts-${run}.example/v2`);
+  await form.getByRole("button", { name: "Preview token" }).click();
+  await eventually(async () => {
+    const text = await page.getByLabel("Token claims").textContent().catch(() => "{}");
+    return JSON.parse(text).aud === `https://contacts-${run}.example/v2`;
+  });
+});
+
 test("rotate the app's secret: both work until the old one is retired", async () => {
   await page.goto(`${consoleUrl}#/apps/${state.appId}`);
   await page.getByRole("heading", { level: 1, name: state.appName, exact: true }).waitFor();
@@ -277,8 +308,16 @@ test("a read-only credential sees no write control (and the API refuses anyway)"
     await p.goto(`${consoleUrl}${hash}`);
     await p.getByRole("heading", { level: 1, name: heading, exact: true }).waitFor();
     assert.equal(await p.locator(writes).count(), 0, `write controls on ${hash}`);
-    assert.equal(await p.locator("form:not([role=search])").count(), 0, `a form on ${hash}`);
+    // the token preview is a read (Read All may ask it), so it is the one form left
+    assert.equal(await p.locator("form:not([role=search]):not([aria-label='Token preview'])").count(), 0,
+      `a form on ${hash}`);
   }
+  // ... and it answers a read-only credential too
+  await p.goto(`${consoleUrl}#/servers/${state.serverId}`);
+  const preview = p.getByRole("form", { name: "Token preview" });
+  await preview.getByLabel("Client").selectOption({ label: state.appName });
+  await preview.getByRole("button", { name: "Preview token" }).click();
+  await p.getByRole("heading", { name: "Would issue a token for 600 seconds" }).waitFor();
   await checkA11y(p, "server page, read only");
   await shot(p, "10-read-only");
   // the edit page, typed in by hand, says so instead of a form
