@@ -5,7 +5,7 @@ import { h, view, field, formError, announce } from "./dom.js";
 import { serversPage, serverPage, serverFormPage } from "./servers.js";
 import { appsPage, appPage } from "./apps.js";
 import { auditPage } from "./audit.js";
-import { azurePage, venafiPage } from "./vendors.js";
+import { azurePage, azureEditPage, venafiPage, venafiEditPage } from "./vendors.js";
 
 const routes = [
   [/^#\/servers\/new$/, () => serverFormPage(null)],
@@ -15,7 +15,9 @@ const routes = [
   [/^#\/apps\/(\d+)$/, (m) => appPage(Number(m[1]))],
   [/^#\/apps$/, () => appsPage()],
   [/^#\/audit(?:\?(.*))?$/, (m) => auditPage(new URLSearchParams(m[1] || ""))],
+  [/^#\/azure\/edit\?(.*)$/, (m) => azureEditPage(new URLSearchParams(m[1]))],
   [/^#\/azure(?:\?(.*))?$/, (m) => azurePage(new URLSearchParams(m[1] || ""))],
+  [/^#\/venafi\/edit\?(.*)$/, (m) => venafiEditPage(new URLSearchParams(m[1]))],
   [/^#\/venafi$/, () => venafiPage()],
 ];
 

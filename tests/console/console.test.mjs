@@ -276,9 +276,61 @@ test("Azure and Venafi views read the same registry", async () => {
   await page.goto(`${consoleUrl}#/azure?sub=sub-${run}&rg=rg&svc=svc${run}`);
   await page.getByRole("table", { name: `Authorization servers of svc${run}` }).getByRole("cell", { name: "Contoso", exact: true }).waitFor();
   await checkA11y(page, "azure");
+  // edited through Azure's PATCH: its validation details on their fields, then saved
+  await page.getByRole("link", { name: "Edit contoso" }).click();
+  await page.getByRole("heading", { level: 1, name: "Edit contoso" }).waitFor();
+  const form = page.getByRole("form", { name: "Edit contoso" });
+  await form.getByLabel("Display name").fill("");
+  await form.getByLabel("Authorization endpoint").fill("not a url");
+  await form.getByRole("button", { name: "Save" }).click();
+  await form.getByText("authorizationEndpoint must be an absolute URL").waitFor();
+  await form.getByText("displayName is required").waitFor();
+  assert.equal(await form.getByLabel("Display name").getAttribute("aria-invalid"), "true");
+  await checkA11y(page, "azure edit, invalid");
+  await form.getByLabel("Display name").fill("Contoso Two");
+  await form.getByLabel("Authorization endpoint").fill("https://contoso.example/auth2");
+  await form.getByRole("checkbox", { name: "authorizationCode" }).check();
+  // someone else changes it meanwhile: the stale edit is caught (412), nothing overwritten
+  await mgmt("PATCH", `${az}/contoso?api-version=2022-08-01`, { properties: { description: "by someone else" } }, 200,
+    { "If-Match": "*" });
+  await form.getByRole("button", { name: "Save" }).click();
+  await form.getByText("Someone else changed this server").waitFor();
+  let got = await mgmt("GET", `${az}/contoso?api-version=2022-08-01`, undefined, 200);
+  assert.equal(got.properties.displayName, "Contoso");
+  // (the token lives in memory only: a reload would sign out, so back by the list)
+  await page.goto(`${consoleUrl}#/azure?sub=sub-${run}&rg=rg&svc=svc${run}`);
+  await page.getByRole("link", { name: "Edit contoso" }).click();
+  await page.getByRole("heading", { level: 1, name: "Edit contoso" }).waitFor();
+  assert.equal(await form.getByLabel("Display name").inputValue(), "Contoso");
+  await form.getByLabel("Display name").fill("Contoso Two");
+  await form.getByRole("checkbox", { name: "authorizationCode" }).check();
+  await form.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("table", { name: `Authorization servers of svc${run}` }).getByRole("cell", { name: "Contoso Two", exact: true }).waitFor();
+  got = await mgmt("GET", `${az}/contoso?api-version=2022-08-01`, undefined, 200);
+  assert.equal(got.properties.displayName, "Contoso Two");
+  assert.equal(got.properties.description, "by someone else");
+  assert.deepEqual(got.properties.grantTypes, ["authorizationCode", "clientCredentials"]);
+  // the same server under Servers, by its display name
+  const servers = await mgmt("GET", `/api/2/api_authorizations?name=${encodeURIComponent("Contoso Two")}`, undefined, 200);
+  assert.equal(servers.length, 1);
+
   await page.goto(`${consoleUrl}#/venafi`);
   await page.getByRole("table", { name: "Venafi OAuth applications" }).getByText(state.clientId).waitFor();
   await checkA11y(page, "venafi");
+  // edited through Venafi's UpdateApplication; a refusal shows Venafi's Result and Error
+  await page.getByRole("link", { name: `Edit ${state.appName}` }).click();
+  const vform = page.getByRole("form", { name: `Edit ${state.appName}` });
+  await vform.getByLabel("Scope").fill("nonsense:scope");
+  await vform.getByRole("button", { name: "Save" }).click();
+  await vform.getByText(/Venafi refused it \(Result \d+\)/).waitFor();
+  await vform.getByLabel("Scope").fill("certificate:manage");
+  await vform.getByLabel("Vendor").fill("Console vendor");
+  await vform.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("table", { name: "Venafi OAuth applications" }).getByRole("cell", { name: "Console vendor" }).waitFor();
+  const v = await mgmt("POST", "/vedsdk/oauth/GetApplication", { ApplicationId: state.clientId }, 200);
+  assert.equal(v.Application.Vendor, "Console vendor");
+  assert.equal(v.Application.Scope, "certificate:manage");
+  assert.equal(v.Application.Name, state.appName);
 });
 
 test("a narrow window: nothing scrolls sideways, the menu still works", async () => {

@@ -78,7 +78,7 @@ export async function shot(page, name) {
 }
 
 let token;
-export async function mgmt(method, path, body, want) {
+export async function mgmt(method, path, body, want, headers = {}) {
   if (!token) {
     const res = await fetch(`${base}/auth/oauth2/v2/token`, {
       method: "POST",
@@ -90,7 +90,7 @@ export async function mgmt(method, path, body, want) {
     token = (await res.json()).access_token;
   }
   const res = await fetch(`${base}${path}`, { method, headers: { Authorization: `Bearer ${token}`,
-    "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    "Content-Type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   assert.equal(res.status, want, `${method} ${path}: ${text}`);
   return text ? JSON.parse(text) : null;
