@@ -52,22 +52,32 @@ static const struct db_field secret_fields[] = {
 	DB_FIELD(struct db_app_secret, last_used_us, "last_used_us", DB_F_INT64),
 };
 
-status_t db_native_secrets(struct db *db, arena_t *a, struct caller *caller, int64_t app_id,
-			   struct db_app_secret **out, size_t *n)
+/* The rows of a statement about one object (id): ST_NOT_FOUND when there is no row (no such
+ * object in the caller's tenant), none when its one row has a NULL in the map's first
+ * column (an object with nothing to list: the statements LEFT JOIN what they list). */
+static status_t rows_of(struct db *db, arena_t *a, struct caller *caller, enum db_stmt_id stmt, int64_t id,
+			const struct db_field *map, size_t nmap, const void *proto, size_t size, void **out, size_t *n)
 {
 	struct db_rows rows;
-	static const struct db_app_secret none;
-	status_t st = db_call(db, a, caller, DB_STMT_APP_SECRET_LIST, &rows, "i", app_id);
+	status_t st = db_call(db, a, caller, stmt, &rows, "i", id);
 	if (st != ST_OK)
 		return st;
 	if (rows.n == 0)
 		return ST_NOT_FOUND;
-	if ((st = db_fields_rows(a, &rows, secret_fields, DB_NFIELDS(secret_fields), &none, sizeof(none),
-				 (void **)out, n)) != ST_OK)
-		return st;
-	if (*n == 1 && (*out)[0].id == 0)
-		*n = 0;         /* the application has no secret (a Venafi one) */
-	return ST_OK;
+	if (rows.n == 1 && db_is_null(&rows, 0, map[0].name)) {
+		*n = 0;
+		*out = NULL;
+		return ST_OK;
+	}
+	return db_fields_rows(a, &rows, map, nmap, proto, size, out, n);
+}
+
+status_t db_native_secrets(struct db *db, arena_t *a, struct caller *caller, int64_t app_id,
+			   struct db_app_secret **out, size_t *n)
+{
+	static const struct db_app_secret none;
+	return rows_of(db, a, caller, DB_STMT_APP_SECRET_LIST, app_id, secret_fields, DB_NFIELDS(secret_fields), &none,
+		       sizeof(none), (void **)out, n);
 }
 
 status_t db_native_secret_add(struct db *db, arena_t *a, struct caller *caller, int64_t app_id,
@@ -102,17 +112,7 @@ static const struct db_field key_fields[] = {
 status_t db_native_server_keys(struct db *db, arena_t *a, struct caller *caller, int64_t server_id,
 			       struct db_server_key **out, size_t *n)
 {
-	struct db_rows rows;
 	static const struct db_server_key none;
-	status_t st = db_call(db, a, caller, DB_STMT_SERVER_KEYS, &rows, "i", server_id);
-	if (st != ST_OK)
-		return st;
-	if (rows.n == 0)
-		return ST_NOT_FOUND;
-	if ((st = db_fields_rows(a, &rows, key_fields, DB_NFIELDS(key_fields), &none, sizeof(none), (void **)out,
-				 n)) != ST_OK)
-		return st;
-	if (*n == 1 && (*out)[0].kid == NULL)
-		*n = 0;         /* the ring is not made yet */
-	return ST_OK;
+	return rows_of(db, a, caller, DB_STMT_SERVER_KEYS, server_id, key_fields, DB_NFIELDS(key_fields), &none,
+		       sizeof(none), (void **)out, n);
 }

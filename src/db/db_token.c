@@ -57,6 +57,26 @@ static const struct db_field grant_fields[] = {
 	DB_FIELD(struct token_grant, next_kid, "next_kid", DB_F_TEXT),
 };
 
+/* Row 0 of a token statement (token_request.sql, token_preview.sql) into out; the lists
+ * only when the client is known. ST_OK or ST_INTERNAL. */
+static status_t read_grant(arena_t *a, const struct db_rows *rows, struct token_grant *out)
+{
+	if (outcome_of(rows, &out->outcome) != 0 ||
+	    db_fields_read(a, rows, 0, grant_fields, DB_NFIELDS(grant_fields), out) != 0)
+		return ST_INTERNAL;
+	if (out->outcome != TOKEN_OK && out->outcome != TOKEN_CHECK_SECRET)
+		return ST_OK;
+	const char *refusal = db_text(rows, 0, "refusal");
+	out->refusal = refusal == NULL ? TOKEN_GRANTED : strcmp(refusal, "no_grant") == 0 ? TOKEN_NO_GRANT
+		       : strcmp(refusal, "no_target") == 0 ? TOKEN_NO_TARGET : TOKEN_AMBIGUOUS;
+	out->scopes_set = !db_is_null(rows, 0, "scopes");
+	if (db_json_strings(a, db_json(a, rows, 0, "audiences"), &out->audiences.items, &out->audiences.n) != 0 ||
+	    (out->scopes_set &&
+	     db_json_strings(a, db_json(a, rows, 0, "scopes"), &out->scopes.items, &out->scopes.n) != 0))
+		return ST_INTERNAL;
+	return ST_OK;
+}
+
 status_t db_token_request(struct db *db, arena_t *a, int64_t server_id, const char *host, const char *resource,
 			  const char *client_id, const unsigned char hash[CRYPTO_SHA256_LEN], struct token_grant *out)
 {
@@ -64,22 +84,10 @@ status_t db_token_request(struct db *db, arena_t *a, int64_t server_id, const ch
 	memset(out, 0, sizeof(*out));
 	status_t st = db_call(db, a, NULL, DB_STMT_TOKEN_REQUEST, &rows, "nttth", server_id, host, resource,
 			      client_id, hash);
-	if (st != ST_OK)
+	if (st != ST_OK || (st = read_grant(a, &rows, out)) != ST_OK)
 		return st;
-	if (outcome_of(&rows, &out->outcome) != 0 ||
-	    db_fields_read(a, &rows, 0, grant_fields, DB_NFIELDS(grant_fields), out) != 0)
-		return ST_INTERNAL;
-	if (out->outcome != TOKEN_OK && out->outcome != TOKEN_CHECK_SECRET)
-		return ST_OK;
-	const char *refusal = db_text(&rows, 0, "refusal");
-	out->refusal = refusal == NULL ? TOKEN_GRANTED : strcmp(refusal, "no_grant") == 0 ? TOKEN_NO_GRANT
-		       : strcmp(refusal, "no_target") == 0 ? TOKEN_NO_TARGET : TOKEN_AMBIGUOUS;
-	out->scopes_set = !db_is_null(&rows, 0, "scopes");
-	if (db_json_strings(a, db_json(a, &rows, 0, "audiences"), &out->audiences.items, &out->audiences.n) != 0 ||
-	    (out->scopes_set &&
-	     db_json_strings(a, db_json(a, &rows, 0, "scopes"), &out->scopes.items, &out->scopes.n) != 0))
-		return ST_INTERNAL;
-	read_sealed(a, &rows, &out->azure_secret, &out->azure_binding);
+	if (out->outcome == TOKEN_OK || out->outcome == TOKEN_CHECK_SECRET)
+		read_sealed(a, &rows, &out->azure_secret, &out->azure_binding);
 	return ST_OK;
 }
 
@@ -94,19 +102,8 @@ status_t db_token_preview(struct db *db, arena_t *a, struct caller *caller, int6
 		return st;
 	if (rows.n == 0)
 		return ST_NOT_FOUND;
-	if (outcome_of(&rows, &out->outcome) != 0 ||
-	    db_fields_read(a, &rows, 0, grant_fields, DB_NFIELDS(grant_fields), out) != 0)
-		return ST_INTERNAL;
 	*current_alg = db_text(&rows, 0, "current_alg");
-	if (out->outcome != TOKEN_OK && out->outcome != TOKEN_CHECK_SECRET)
-		return ST_OK;
-	out->refusal = db_is_null(&rows, 0, "refusal") ? TOKEN_GRANTED : TOKEN_NO_GRANT;
-	out->scopes_set = !db_is_null(&rows, 0, "scopes");
-	if (db_json_strings(a, db_json(a, &rows, 0, "audiences"), &out->audiences.items, &out->audiences.n) != 0 ||
-	    (out->scopes_set &&
-	     db_json_strings(a, db_json(a, &rows, 0, "scopes"), &out->scopes.items, &out->scopes.n) != 0))
-		return ST_INTERNAL;
-	return ST_OK;
+	return read_grant(a, &rows, out);
 }
 
 status_t db_token_client_failed(struct db *db, arena_t *a, int64_t tenant_id, const char *client_id)
