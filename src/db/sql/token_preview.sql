@@ -3,7 +3,9 @@
 -- current key's algorithm, with nothing written (no secret's last use, no failure counted).
 -- outcome: ok (an application linked to the server), check_secret (the server's own Azure
 -- client), unlinked (an application not linked to it) or invalid_client (no such client in
--- the tenant). No row: no such server in the caller's tenant.
+-- the tenant). No row: no such server in the caller's tenant. The columns after refusal are
+-- token_request.sql's (its plan stays one inlined statement, so they are not shared through
+-- a function); tests/http_native.c holds the preview's claims against a real token's.
 WITH j AS (
     SELECT s.id AS server_id, s.tenant_id, a.id AS app_id,
            CASE WHEN a.id IS NOT NULL THEN
