@@ -257,6 +257,33 @@ static void test_update_replaces(void)
 	CU_ASSERT_EQUAL(tc_sql_long("SELECT version FROM servers WHERE id = $1", ids, NULL, NULL), 3);
 	ASSERT_STR(tc_sql_text("SELECT resource_identifier FROM server_configurations WHERE server_id = $1", ids),
 		   "urn:r");
+
+	/* the same body again: a write (version, audit event), but the rows already stored are
+	 * not written again (the same row versions) */
+	char before[128];
+	snprintf(before, sizeof(before), "%s", tc_sql_text("SELECT (SELECT ctid::text FROM server_configurations "
+		 "WHERE server_id = $1) || (SELECT string_agg(ctid::text, '') FROM server_audiences WHERE server_id = $1)",
+		 ids));
+	long events = tc_sql_long("SELECT count(*) FROM audit_events WHERE object_id = $1", ids, NULL, NULL);
+	tc_json("PUT", path, "{\"name\":\"n\",\"configuration\":{\"resource_identifier\":\"urn:r\","
+		"\"audiences\":[\"https://example.com/contacts\"]}}", &r);
+	CU_ASSERT_EQUAL(r.status, 200);
+	tc_resp_free(&r);
+	CU_ASSERT_EQUAL(tc_sql_long("SELECT version FROM servers WHERE id = $1", ids, NULL, NULL), 4);
+	CU_ASSERT_EQUAL(tc_sql_long("SELECT count(*) FROM audit_events WHERE object_id = $1", ids, NULL, NULL), events + 1);
+	ASSERT_STR(tc_sql_text("SELECT (SELECT ctid::text FROM server_configurations WHERE server_id = $1) || "
+			       "(SELECT string_agg(ctid::text, '') FROM server_audiences WHERE server_id = $1)", ids),
+		   before);
+	/* a changed lifetime alone rewrites the configuration, not the audiences */
+	tc_json("PUT", path, "{\"name\":\"n\",\"configuration\":{\"resource_identifier\":\"urn:r\","
+		"\"audiences\":[\"https://example.com/contacts\"],\"access_token_expiration_minutes\":11}}", &r);
+	CU_ASSERT_EQUAL(r.status, 200);
+	tc_resp_free(&r);
+	CU_ASSERT_EQUAL(tc_sql_long("SELECT access_token_lifetime_minutes FROM server_configurations WHERE server_id = $1",
+				    ids, NULL, NULL), 11);
+	ASSERT_STR(tc_sql_text("SELECT string_agg(audience || '@' || position, ',' ORDER BY position) "
+			       "FROM server_audiences WHERE server_id = $1", ids),
+		   "https://example.com/contacts@0");
 }
 
 static void test_not_found(void)

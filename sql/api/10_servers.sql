@@ -95,11 +95,18 @@ BEGIN
     UPDATE servers SET name = p_doc ->> 'name', description = p_doc ->> 'description',
         version = version + 1, updated_at = greatest(now(), created_at)
     WHERE id = p_id;
+    -- what is already stored is not written again (no new row versions, index entries or
+    -- WAL for it): v_old was read after the lock, so it is what the replace would overwrite
     UPDATE server_configurations SET resource_identifier = p_doc ->> 'resource_identifier',
         access_token_lifetime_minutes = (p_doc ->> 'access_token_expiration_minutes')::int,
         refresh_token_lifetime_minutes = (p_doc ->> 'refresh_token_expiration_minutes')::int
-    WHERE server_id = p_id;
-    PERFORM api.server_set_audiences(p_id, p_doc -> 'audiences');
+    WHERE server_id = p_id
+      AND (resource_identifier, access_token_lifetime_minutes, refresh_token_lifetime_minutes)
+          IS DISTINCT FROM (p_doc ->> 'resource_identifier', (p_doc ->> 'access_token_expiration_minutes')::int,
+                            (p_doc ->> 'refresh_token_expiration_minutes')::int);
+    IF v_old -> 'audiences' IS DISTINCT FROM p_doc -> 'audiences' THEN
+        PERFORM api.server_set_audiences(p_id, p_doc -> 'audiences');
+    END IF;
     PERFORM api.audit_change('server.update', 'server', p_id::text, v_old, p_doc - 'grant_types');
     RETURN p_id;
 END
