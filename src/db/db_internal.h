@@ -70,9 +70,6 @@ status_t db_run(struct db *db, arena_t *a, struct caller *caller, enum db_stmt_i
  *   j  JSON                 json_t *              (the reference is taken; NULL: SQL NULL)
  *   a  text array           const char *const *, size_t
  * e.g. db_call(db, a, caller, DB_STMT_SCOPE_DELETE, NULL, "ii", server_id, scope_id). */
-/* The round trips made since the counters said round_trips_before were background work
- * (see struct db_counters). */
-void db_count_background(struct db *db, uint64_t round_trips_before);
 status_t db_call(struct db *db, arena_t *a, struct caller *caller, enum db_stmt_id id, struct db_rows *out,
 		 const char *fmt, ...);
 /* The same for the arguments alone, into p. */
@@ -87,6 +84,10 @@ status_t db_txn_open(struct db *db, arena_t *a, struct caller *caller, enum db_s
 status_t db_txn_commit(struct db *db, arena_t *a, enum db_stmt_id id, const struct db_args *args,
 		       struct db_rows *out);
 void db_txn_abort(struct db *db);
+
+/* The round trips made since the counters said round_trips_before were background work
+ * (see struct db_counters). */
+void db_count_background(struct db *db, uint64_t round_trips_before);
 
 /* The DETAIL of the last failed call (arena string), or NULL. */
 const char *db_error_detail(const struct db *db);

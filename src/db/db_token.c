@@ -323,6 +323,26 @@ static double seconds_since(const struct timespec *t)
 	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
+/* Writes every slot with one statement; a failed write keeps them for the next try. */
+static status_t flush(struct db *db, arena_t *a)
+{
+	const char *servers[ISSUED_SLOTS], *days[ISSUED_SLOTS], *algs[ISSUED_SLOTS], *counts[ISSUED_SLOTS];
+	for (size_t i = 0; i < nissued; i++) {
+		servers[i] = arena_sprintf(a, "%lld", (long long)issued[i].server_id);
+		days[i] = issued[i].day;
+		algs[i] = issued[i].alg;
+		counts[i] = arena_sprintf(a, "%lld", (long long)issued[i].count);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &last_flush);
+	status_t st = db_call(db, a, NULL, DB_STMT_TOKEN_ISSUED_FLUSH, NULL, "aaaa", servers, nissued, days, nissued,
+			      algs, nissued, counts, nissued);
+	if (st == ST_OK)
+		nissued = 0;
+	else
+		log_warn("db: token counts not written (%zu kept for the next try)", nissued);
+	return st;
+}
+
 void db_token_count_issued(struct db *db, arena_t *a, int64_t server_id, const char *alg)
 {
 	char day[11];
@@ -336,7 +356,8 @@ void db_token_count_issued(struct db *db, arena_t *a, int64_t server_id, const c
 			issued[i].count++;
 			return;
 		}
-	if (nissued == ISSUED_SLOTS && db_token_flush_counts(db, a, 1) != ST_OK)
+	/* inside a token request, so not background work */
+	if (nissued == ISSUED_SLOTS && flush(db, a) != ST_OK)
 		return;         /* the database is away: this one token goes uncounted */
 	struct issued_slot *s = &issued[nissued++];
 	s->server_id = server_id;
@@ -349,21 +370,8 @@ status_t db_token_flush_counts(struct db *db, arena_t *a, int force)
 {
 	if (nissued == 0 || (!force && seconds_since(&last_flush) < 1.0))
 		return ST_OK;
-	const char *servers[ISSUED_SLOTS], *days[ISSUED_SLOTS], *algs[ISSUED_SLOTS], *counts[ISSUED_SLOTS];
-	for (size_t i = 0; i < nissued; i++) {
-		servers[i] = arena_sprintf(a, "%lld", (long long)issued[i].server_id);
-		days[i] = issued[i].day;
-		algs[i] = issued[i].alg;
-		counts[i] = arena_sprintf(a, "%lld", (long long)issued[i].count);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &last_flush);
 	uint64_t before = db_counters(db)->round_trips;
-	status_t st = db_call(db, a, NULL, DB_STMT_TOKEN_ISSUED_FLUSH, NULL, "aaaa", servers, nissued, days, nissued,
-			      algs, nissued, counts, nissued);
-	db_count_background(db, before);
-	if (st == ST_OK)
-		nissued = 0;
-	else
-		log_warn("db: token counts not written (%zu kept for the next try)", nissued);
+	status_t st = flush(db, a);
+	db_count_background(db, before);     /* after a response or at exit: no request waits */
 	return st;
 }

@@ -295,7 +295,7 @@ status_t oauth_token_preview(struct request *r, int64_t server_id, const char *c
 		out->http_status = status_http_code(st);
 		out->error = r->err.field;
 		out->description = r->err.message;
-		memset(&r->err, 0, sizeof(r->err));
+		error_clear(&r->err);
 		return ST_OK;
 	}
 	jsonx_arena_own(r->arena, claims);
