@@ -1,6 +1,6 @@
 -- The authzd-native management API (/api/authzd/v1, what the console needs and no vendor
 -- dialect has): an application's secrets added and retired. Reads are statements in
--- src/db/sql (audit_list, caller_me, app_secret_list).
+-- src/db/sql (audit_list, caller_me, app_secret_list, server_keys, token_preview).
 
 -- A new secret, its SHA-256 p_hash, for application p_app of the caller's tenant. The
 -- application's older secrets keep working until they are retired, so a client can move

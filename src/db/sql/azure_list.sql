@@ -38,7 +38,8 @@ WITH svc AS (
       AND s.name_key >= ALL (flt.d_ge) AND s.name_key <= ALL (flt.d_le)
       AND s.name_key LIKE ALL (flt.d_like))
 ), page AS (
-    -- servers_azure_page_idx is in this order: the page stops after its rows
+    -- the keys come from servers_azure_page_idx (index-only); the generic plan still sorts
+    -- the service's keys for the page (a top-N heapsort), but with no lower() left in it
     SELECT id FROM f ORDER BY resource_key, id LIMIT $5::int OFFSET $6::int
 )
 SELECT (SELECT count(*) FROM f) AS total,
